@@ -6,6 +6,7 @@ module.exports = {
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   globalSetup: '<rootDir>/test/harness/global-setup.ts',
   globalTeardown: '<rootDir>/test/harness/global-teardown.ts',
+  moduleNameMapper: { '^stratum$': '<rootDir>/index.ts' },
   testTimeout: 120_000,
   maxWorkers: 2,
 };

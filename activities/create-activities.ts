@@ -1,0 +1,28 @@
+import type { Catalog } from '../sdk/catalog';
+import type { Definitions } from '../sdk/definitions';
+import { RUN_ACTIVITY, type StepActivityInput } from '../sdk/plan';
+import { executeStep } from './execute-step';
+import type { ResourcePool } from './resource-pool';
+import { createRunActivities } from './run-activities';
+
+/** What the activities need: the definitions, the catalog and the worker's resources. */
+export interface ActivityDependencies {
+  definitions: Definitions;
+  catalog: Catalog;
+  resources: ResourcePool;
+}
+
+/**
+ * Every activity a Stratum worker registers: one per step, under the step's key (so the
+ * Temporal UI shows each op by name), plus the run-bookkeeping activities.
+ */
+export function createActivities(deps: ActivityDependencies): Record<string, (...args: any[]) => Promise<unknown>> {
+  const activities: Record<string, (...args: any[]) => Promise<unknown>> = {};
+  for (const stepKey of deps.definitions.steps.keys()) {
+    activities[stepKey] = (input: StepActivityInput) => executeStep(deps, input);
+  }
+  const run = createRunActivities(deps);
+  activities[RUN_ACTIVITY.startRun] = run.startRun;
+  activities[RUN_ACTIVITY.finishRun] = run.finishRun;
+  return activities;
+}

@@ -1,0 +1,204 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { Catalog } from '../sdk/catalog';
+import type { Definitions } from '../sdk/definitions';
+import { loadPartitionContext } from '../sdk/partition-context';
+import { NonRetryableError, OutputValidationError, StratumError, UserCodeError } from '../sdk/errors';
+import type { OpContext } from '../sdk/op-context';
+import type { MaterializationSummary, StepActivityInput, StepActivityResult } from '../sdk/plan';
+import type { StepSpec } from '../sdk/step-spec';
+import { zodProblems } from '../sdk/zod-problems';
+import { loadStepInputs, stepPartitionKeys, stepTimeWindow } from './load-inputs';
+import type { ResourcePool } from './resource-pool';
+import { BufferedStepLogger } from './step-logger';
+
+/** What a step activity needs besides its input. */
+export interface StepDependencies {
+  definitions: Definitions;
+  catalog: Catalog;
+  resources: ResourcePool;
+}
+
+/**
+ * Executes one step: builds the op context, loads inputs through IO managers, runs the user's
+ * function (heartbeating so a lost worker is noticed and a cancelled run stops it), checks and
+ * stores outputs, and records one catalog row per materialized asset (idempotently, so retries
+ * never leave a second row).
+ */
+export async function executeStep(deps: StepDependencies, input: StepActivityInput): Promise<StepActivityResult> {
+  const activity = Context.current();
+  const startedAt = Date.now();
+  const attempt = activity.info.attempt;
+  const spec = deps.definitions.steps.get(input.step.key)!;
+  const { step } = input;
+  const logger = new BufferedStepLogger({ runId: input.runId, stepKey: step.key, attempt }, (level, message, fields) =>
+    activity.log[level](message, fields),
+  );
+  const heartbeat = setInterval(() => activity.heartbeat(), Math.max(200, Math.min(step.heartbeatTimeoutMs / 3, 5_000)));
+  heartbeat.unref();
+  activity.heartbeat();
+  try {
+    const partitionContext = await loadPartitionContext(deps.catalog, deps.definitions, [
+      spec.partitions,
+      ...Object.values(spec.inputs).map((s) => (s.kind === 'asset' ? (deps.definitions.asset(s.assetKey)?.partitions ?? null) : null)),
+    ]);
+    const metadata = new Map<string, Record<string, unknown>>();
+    const ctx: OpContext<unknown, Record<string, unknown>> = {
+      runId: input.runId,
+      stepKey: step.key,
+      assetKey: spec.assetKeys.length === 1 ? spec.assetKeys[0]! : null,
+      assetKeys: spec.assetKeys,
+      partitionKey: step.partitionKey,
+      partitionKeyRange: step.partitionRange,
+      partitionKeys: stepPartitionKeys(spec, step, partitionContext),
+      partitionTimeWindow: stepTimeWindow(spec, step, partitionContext),
+      attempt,
+      config: parseConfig(spec, step.config),
+      resources: await buildResources(deps, spec),
+      log: logger,
+      signal: activity.cancellationSignal,
+      addOutputMetadata(values, assetKey) {
+        const key = assetKey ?? ctx.assetKey ?? spec.assetKeys[0] ?? 'result';
+        metadata.set(key, { ...(metadata.get(key) ?? {}), ...values });
+      },
+    };
+    const inputs = await loadStepInputs(deps.definitions, spec, input, partitionContext);
+    const value = await runUserFunction(spec, ctx, inputs, activity);
+    const materializations = await storeOutputs(deps, spec, input, ctx, value, metadata, startedAt);
+    return { stepKey: step.key, startedAt, endedAt: Date.now(), attempt, materializations };
+  } catch (error) {
+    logger.error(error instanceof Error ? error.message : String(error));
+    throw toFailure(error);
+  } finally {
+    clearInterval(heartbeat);
+    if (logger.lines.length > 0) await deps.catalog.appendLogs(logger.lines).catch(() => undefined);
+  }
+}
+
+function parseConfig(spec: StepSpec, config: unknown): unknown {
+  if (!spec.configSchema) return {};
+  const result = spec.configSchema.safeParse(config);
+  if (!result.success) {
+    throw ApplicationFailure.nonRetryable(
+      `Config of ${spec.owner} fails its schema: ${zodProblems(result.error).map((p) => `${p.path}: ${p.message}`).join('; ')}`,
+      'ConfigValidationError',
+    );
+  }
+  return result.data;
+}
+
+async function buildResources(deps: StepDependencies, spec: StepSpec): Promise<Record<string, unknown>> {
+  const values: Record<string, unknown> = {};
+  for (const key of Object.keys(spec.resources)) {
+    const definition = spec.resourceOverrides[key] ?? deps.definitions.resources[key]!;
+    values[key] = await deps.resources.get(key, definition);
+  }
+  return values;
+}
+
+async function runUserFunction(spec: StepSpec, ctx: OpContext, inputs: Record<string, unknown>, activity: Context): Promise<unknown> {
+  const where = { stepKey: spec.key, assetKeys: spec.assetKeys, partitionKey: ctx.partitionKey };
+  try {
+    // Race the function with cancellation, so a function that ignores ctx.signal still stops the step.
+    return await Promise.race([Promise.resolve().then(() => spec.fn(inputs, ctx)), activity.cancelled]);
+  } catch (error) {
+    if (activity.cancellationSignal.aborted) throw error;
+    if (error instanceof NonRetryableError) {
+      throw ApplicationFailure.create({ type: 'NonRetryableError', message: new UserCodeError(where, error).message, nonRetryable: true, cause: error });
+    }
+    const wrapped = new UserCodeError(where, error);
+    throw ApplicationFailure.create({
+      type: error instanceof Error ? error.name : 'Error',
+      message: wrapped.message,
+      cause: error instanceof Error ? error : undefined,
+    });
+  }
+}
+
+async function storeOutputs(
+  deps: StepDependencies,
+  spec: StepSpec,
+  input: StepActivityInput,
+  ctx: OpContext,
+  value: unknown,
+  metadata: Map<string, Record<string, unknown>>,
+  startedAt: number,
+): Promise<MaterializationSummary[]> {
+  const values = spec.kind === 'multi-asset' ? splitMultiAssetValue(spec, value) : new Map([[spec.outputs[0]!.name, value]]);
+  const summaries: MaterializationSummary[] = [];
+  for (const output of spec.outputs) {
+    let outputValue = values.get(output.name);
+    if (output.schema) {
+      const result = output.schema.safeParse(outputValue);
+      if (!result.success) throw new OutputValidationError(spec.key, output.name, zodProblems(result.error));
+      outputValue = result.data;
+    }
+    const manager = deps.definitions.ioManager(output.ioManager);
+    if (output.assetKey === null) {
+      await manager.store({ assetKey: null, stepKey: spec.key, outputName: output.name, partitionKey: null, runId: input.runId }, outputValue);
+      continue;
+    }
+    const partitionValues = valuesByPartition(ctx, outputValue);
+    for (const [partitionKey, partitionValue] of partitionValues) {
+      const stored = await manager.store(
+        { assetKey: output.assetKey, stepKey: spec.key, outputName: output.name, partitionKey, runId: input.runId },
+        partitionValue,
+      );
+      const summary: MaterializationSummary = {
+        assetKey: output.assetKey,
+        partitionKey,
+        dataVersion: stored.dataVersion,
+        codeVersion: spec.codeVersion,
+        storageLocation: stored.location,
+        metadata: { ...(metadata.get(output.assetKey) ?? metadata.get(output.name) ?? {}) },
+      };
+      await deps.catalog.recordMaterialization({
+        runId: input.runId,
+        stepKey: spec.key,
+        assetKey: output.assetKey,
+        partitionKey,
+        dataVersion: summary.dataVersion,
+        codeVersion: summary.codeVersion,
+        metadata: summary.metadata,
+        storageLocation: summary.storageLocation,
+        startedAt,
+        materializedAt: Date.now(),
+        attempt: ctx.attempt,
+      });
+      summaries.push(summary);
+    }
+  }
+  return summaries;
+}
+
+/**
+ * In a range run the function may return one value per partition (a record with exactly the
+ * range's keys), which is stored per partition; any other value is stored for every partition.
+ */
+function valuesByPartition(ctx: OpContext, value: unknown): [string | null, unknown][] {
+  if (ctx.partitionKeyRange === null) return [[ctx.partitionKey, value]];
+  const keys = ctx.partitionKeys;
+  const perPartition =
+    typeof value === 'object' && value !== null && !Array.isArray(value) &&
+    Object.keys(value).length === keys.length && keys.every((k) => k in (value as object));
+  return keys.map((k) => [k, perPartition ? (value as Record<string, unknown>)[k] : value]);
+}
+
+function splitMultiAssetValue(spec: StepSpec, value: unknown): Map<string, unknown> {
+  if (typeof value !== 'object' || value === null) {
+    throw new OutputValidationError(spec.key, '(all)', [{ path: '', message: `a multi-asset returns an object with one value per output (${spec.outputs.map((o) => o.name).join(', ')})` }]);
+  }
+  const missing = spec.outputs.filter((o) => !(o.name in value));
+  if (missing.length > 0) {
+    throw new OutputValidationError(spec.key, missing.map((o) => o.name).join(', '), [{ path: '', message: 'missing from the returned object' }]);
+  }
+  return new Map(Object.entries(value));
+}
+
+/** Stratum errors keep their name as the failure type, so retry policies can match them. */
+function toFailure(error: unknown): unknown {
+  if (error instanceof ApplicationFailure) return error;
+  if (error instanceof StratumError) {
+    return ApplicationFailure.create({ type: error.name, message: error.message, cause: error });
+  }
+  return error;
+}

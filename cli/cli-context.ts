@@ -1,0 +1,91 @@
+import type { Client, Connection } from '@temporalio/client';
+import { openCatalog, type Catalog } from '../sdk/catalog';
+import type { Definitions } from '../sdk/definitions';
+import { defaultCatalogLocation, defaultTaskQueue } from '../sdk/settings';
+import { createWorker, type StratumWorker } from '../worker/create-worker';
+import { connectClient, connectNative, resolveTemporalTarget, type TemporalTarget } from './connection';
+import { loadDefinitions } from './load-definitions';
+import { log } from './output';
+import { StratumClient } from './stratum-client';
+
+/** Options every command that talks to Temporal or the catalog accepts. */
+export interface CommonOptions {
+  defs: string;
+  catalog?: string;
+  taskQueue?: string;
+}
+
+/** What a command works with; `close()` releases everything it opened. */
+export interface CliContext {
+  definitions: Definitions;
+  catalog: Catalog;
+  target: TemporalTarget;
+  uiUrl: string | null;
+  connection: Connection;
+  client: Client;
+  stratum: StratumClient;
+  taskQueue: string;
+  /**
+   * Makes sure a worker serves the task queue: when no worker polls it, runs one in this
+   * process for as long as the command runs (so `stratum materialize` works without `stratum worker`).
+   */
+  ensureWorker(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Loads definitions, opens the catalog and connects to Temporal (starting the local dev server when nothing is configured). */
+export async function openCliContext(options: CommonOptions, needs: { temporal: boolean } = { temporal: true }): Promise<CliContext> {
+  const definitions = loadDefinitions(options.defs);
+  const catalog = await openCatalog(options.catalog ?? defaultCatalogLocation());
+  const taskQueue = options.taskQueue ?? defaultTaskQueue();
+  if (!needs.temporal) {
+    return { definitions, catalog, taskQueue, close: () => catalog.close() } as CliContext;
+  }
+  let worker: { stratum: StratumWorker; running: Promise<void> } | null = null;
+  try {
+    const { target, uiUrl } = await resolveTemporalTarget({ startLocalIfNeeded: true, log });
+    const { connection, client } = await connectClient(target);
+    const stratum = new StratumClient(client, definitions, { taskQueue, catalog });
+    return {
+      definitions,
+      catalog,
+      target,
+      uiUrl,
+      connection,
+      client,
+      stratum,
+      taskQueue,
+      async ensureWorker() {
+        if (worker || (await hasPollers(client, target.namespace, taskQueue))) return;
+        log(`No worker polls task queue "${taskQueue}"; running one in this process.`);
+        const native = await connectNative(target);
+        const created = await createWorker(definitions, { connection: native, namespace: target.namespace, taskQueue, catalog, shutdownGraceTime: '5s' });
+        worker = { stratum: created, running: created.run().finally(() => native.close()) };
+      },
+      async close() {
+        if (worker) {
+          worker.stratum.shutdown();
+          await worker.running.catch(() => undefined);
+        }
+        await connection.close();
+        await catalog.close();
+      },
+    };
+  } catch (error) {
+    await catalog.close();
+    throw error;
+  }
+}
+
+async function hasPollers(client: Client, namespace: string, taskQueue: string): Promise<boolean> {
+  const response = await client.workflowService.describeTaskQueue({
+    namespace,
+    taskQueue: { name: taskQueue, kind: 1 },
+    taskQueueType: 1,
+  });
+  const recent = (response.pollers ?? []).filter((p) => {
+    const seconds = Number(p.lastAccessTime?.seconds ?? 0);
+    return seconds === 0 || Date.now() / 1000 - seconds < 70;
+  });
+  return recent.length > 0;
+}

@@ -1,0 +1,84 @@
+import type { Command } from 'commander';
+import { loadPartitionContext } from '../../sdk/partition-context';
+import { suggestSimilar } from '../../sdk/suggest';
+import { UnknownSelectionError } from '../../sdk/errors';
+import { openCliContext } from '../cli-context';
+import { positiveInt, withCommonOptions, withJsonOption } from '../common-options';
+import { formatTime, out, printJson, printTable } from '../output';
+
+/** `stratum assets list|show`. */
+export function configureAssetsCommand(program: Command): void {
+  const assets = program.command('assets').description('Browse assets and their materializations');
+
+  const list = assets.command('list').description('List every asset with its last materialization').addHelpText('after', '\nExample:\n  $ stratum assets list --defs examples/etl/defs.ts');
+  withJsonOption(withCommonOptions(list)).action(async (options) => {
+    const ctx = await openCliContext(options, { temporal: false });
+    try {
+      const stats = new Map((await ctx.catalog.listAssets()).map((a) => [a.assetKey, a]));
+      const rows = [...ctx.definitions.assetNodes.values()].map((node) => ({
+        key: node.key,
+        group: node.group,
+        partitions: node.partitions?.describe() ?? null,
+        upstream: node.upstream.map((u) => u.assetKey),
+        lastMaterializedAt: stats.get(node.key)?.lastMaterializedAt ?? null,
+        materializations: stats.get(node.key)?.materializationCount ?? 0,
+      }));
+      if (options.json) return printJson(rows);
+      printTable(
+        ['ASSET', 'GROUP', 'PARTITIONS', 'LAST MATERIALIZED', 'COUNT'],
+        rows.map((r) => [r.key, r.group, r.partitions, formatTime(r.lastMaterializedAt), r.materializations]),
+      );
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  const show = assets
+    .command('show')
+    .description('Show an asset: its definition, partition summary and materialization history')
+    .argument('<key>', 'asset key, e.g. sales/orders')
+    .option('--limit <n>', 'history entries', positiveInt('--limit'), 10)
+    .option('-p, --partition <key>', 'history of one partition')
+    .addHelpText('after', '\nExample:\n  $ stratum assets show sales/orders --limit 5');
+  withJsonOption(withCommonOptions(show)).action(async (key: string, options) => {
+    const ctx = await openCliContext(options, { temporal: false });
+    try {
+      const node = ctx.definitions.asset(key);
+      if (!node) throw new UnknownSelectionError([{ term: key, suggestions: suggestSimilar(key, ctx.definitions.assetNodes.keys()) }], '`stratum assets list` shows every asset.');
+      const history = await ctx.catalog.materializationHistory(key, { limit: options.limit, ...(options.partition ? { partitionKey: options.partition } : {}) });
+      const summary = node.partitions ? await ctx.catalog.partitionSummary(key) : null;
+      let partitionTotal: number | null = null;
+      if (node.partitions) {
+        try {
+          partitionTotal = node.partitions.keys(await loadPartitionContext(ctx.catalog, ctx.definitions, [node.partitions])).length;
+        } catch {
+          partitionTotal = null;
+        }
+      }
+      if (options.json) {
+        return printJson({ ...node, partitions: node.partitions?.describe() ?? null, partitionSummary: summary && { ...summary, total: partitionTotal, missing: partitionTotal === null ? null : Math.max(0, partitionTotal - summary.materialized - summary.failed) }, history });
+      }
+      out(`Asset ${node.key}`);
+      if (node.description) out(`  ${node.description}`);
+      out(`  group      ${node.group}`);
+      if (node.owners.length) out(`  owners     ${node.owners.join(', ')}`);
+      if (node.upstream.length) out(`  upstream   ${node.upstream.map((u) => u.assetKey).join(', ')}`);
+      const downstream = ctx.definitions.assetGraph.downstreamOf(node.key);
+      if (downstream.length) out(`  downstream ${downstream.join(', ')}`);
+      if (node.codeVersion) out(`  code       ${node.codeVersion}`);
+      if (node.partitions && summary) {
+        out(`  partitions ${node.partitions.describe()}`);
+        const missing = partitionTotal === null ? '?' : Math.max(0, partitionTotal - summary.materialized - summary.failed);
+        out(`             ${summary.materialized} materialized, ${summary.failed} failed, ${missing} missing${partitionTotal !== null ? ` of ${partitionTotal}` : ''}`);
+      }
+      out();
+      if (history.length === 0) return out('Never materialized.');
+      printTable(
+        ['MATERIALIZED', 'PARTITION', 'RUN', 'DATA VERSION', 'METADATA'],
+        history.map((m) => [formatTime(m.materializedAt), m.partitionKey, m.runId, m.dataVersion, JSON.stringify(m.metadata)]),
+      );
+    } finally {
+      await ctx.close();
+    }
+  });
+}

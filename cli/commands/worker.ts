@@ -1,0 +1,60 @@
+import type { Command } from 'commander';
+import { openCatalog } from '../../sdk/catalog';
+import { defaultCatalogLocation, defaultTaskQueue } from '../../sdk/settings';
+import { createWorker } from '../../worker/create-worker';
+import { positiveInt, withCommonOptions } from '../common-options';
+import { connectNative, resolveTemporalTarget } from '../connection';
+import { loadDefinitions } from '../load-definitions';
+import { log } from '../output';
+
+/** Runs a worker until SIGINT/SIGTERM, letting running steps finish within the grace period. */
+export async function runWorkerUntilSignal(options: { defs: string; catalog?: string; taskQueue?: string; grace?: string; maxConcurrentSteps?: number; startServer: boolean }): Promise<{ startedServer: boolean }> {
+  const definitions = loadDefinitions(options.defs);
+  const { target, uiUrl, startedServer } = await resolveTemporalTarget({ startLocalIfNeeded: options.startServer, log });
+  const connection = await connectNative(target);
+  const catalog = await openCatalog(options.catalog ?? defaultCatalogLocation());
+  const worker = await createWorker(definitions, {
+    connection,
+    namespace: target.namespace,
+    taskQueue: options.taskQueue ?? defaultTaskQueue(),
+    catalog,
+    shutdownGraceTime: (options.grace ?? '30s') as any,
+    maxConcurrentSteps: options.maxConcurrentSteps,
+  });
+  let signals = 0;
+  const stop = (signal: string) => {
+    signals += 1;
+    if (signals > 1) {
+      log('Second signal: exiting now.');
+      process.exit(130);
+    }
+    log(`${signal}: stopping; running steps have ${options.grace ?? '30s'} to finish (signal again to exit now).`);
+    worker.shutdown();
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  log(`Worker polling task queue "${worker.taskQueue}" on ${target.address} (namespace ${target.namespace}) with ${definitions.steps.size} steps.`);
+  if (uiUrl) log(`Temporal web UI: ${uiUrl}`);
+  try {
+    await worker.run();
+  } finally {
+    await catalog.close();
+    await connection.close();
+  }
+  log('Worker stopped.');
+  return { startedServer };
+}
+
+/** `stratum worker`: a worker for the definitions. */
+export function configureWorkerCommand(program: Command): void {
+  const command = program
+    .command('worker')
+    .description('Run a Stratum worker: executes runs, backfills and sensors for the definitions')
+    .option('--grace <duration>', 'time running steps get to finish on shutdown', '30s')
+    .option('--max-concurrent-steps <n>', 'steps this worker runs at once', positiveInt('--max-concurrent-steps'))
+    .option('--no-start-server', 'fail instead of starting the local dev server when nothing is configured')
+    .addHelpText('after', '\nExamples:\n  $ stratum worker --defs examples/etl/defs.ts\n  $ TEMPORAL_ADDRESS=temporal.internal:7233 STRATUM_CATALOG=postgres://… stratum worker');
+  withCommonOptions(command).action(async (options) => {
+    await runWorkerUntilSignal({ ...options, startServer: options.startServer !== false });
+  });
+}

@@ -1,0 +1,36 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { Definitions } from '../sdk/definitions';
+import { StratumError } from '../sdk/errors';
+
+/** The definitions module could not be found or does not export a `Definitions`. */
+export class DefinitionsModuleError extends StratumError {
+  readonly code = 'STRATUM_DEFINITIONS_MODULE';
+}
+
+/**
+ * Loads a definitions module (TypeScript or JavaScript): its default export, or an export named
+ * `defs`, must be a `Definitions`. TypeScript is compiled on the fly by tsx (registered by the
+ * `stratum` bin). Definition errors (cycles, duplicates…) surface here with their own messages.
+ */
+export function loadDefinitions(modulePath: string): Definitions {
+  const file = path.resolve(modulePath);
+  if (!existsSync(file)) {
+    throw new DefinitionsModuleError(
+      `No definitions module at ${file}. Pass --defs PATH to a file whose default export is new Definitions({...}), or create ./defs.ts.`,
+    );
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const loaded = require(file) as Record<string, unknown>;
+  const candidate = loaded.default ?? loaded.defs;
+  if (candidate instanceof Definitions) return candidate;
+  if (isDefinitionsLike(candidate)) return candidate;
+  throw new DefinitionsModuleError(
+    `${modulePath} does not export a Definitions. Add \`export default new Definitions({ assets: [...] })\` (exported names: ${Object.keys(loaded).join(', ') || 'none'}).`,
+  );
+}
+
+/** A Definitions built by another copy of the SDK (e.g. a linked package) still works. */
+function isDefinitionsLike(value: unknown): value is Definitions {
+  return typeof value === 'object' && value !== null && (value as Definitions).steps instanceof Map && (value as Definitions).assetNodes instanceof Map;
+}

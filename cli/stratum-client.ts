@@ -1,0 +1,134 @@
+import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Catalog } from '../sdk/catalog';
+import type { Definitions } from '../sdk/definitions';
+import { StratumError } from '../sdk/errors';
+import { loadPartitionContext } from '../sdk/partition-context';
+import type { PartitionContext } from '../sdk/partitions';
+import { RUN_FAILED_ERROR_TYPE, runWorkflowId, type Plan, type RunResult } from '../sdk/plan';
+import { createPlan, type PlanRequest } from '../sdk/planner';
+import { StratumSearchAttributes } from '../sdk/search-attributes';
+import { defaultTaskQueue } from '../sdk/settings';
+
+/** A run that finished with failed steps; `result` has every step's status. */
+export class RunFailedError extends StratumError {
+  readonly code = 'STRATUM_RUN_FAILED';
+  constructor(readonly result: RunResult | null, message: string) {
+    super(message);
+  }
+}
+
+/** A started run: its plan and the Temporal handle of its workflow. */
+export interface RunHandle {
+  plan: Plan;
+  workflowId: string;
+  handle: WorkflowHandle;
+  /** Waits for the run; resolves with its result, rejects with {@link RunFailedError}. */
+  result(): Promise<RunResult>;
+}
+
+/**
+ * Starts and inspects Stratum runs from app code and the CLI: plans a request against the
+ * definitions (refusing bad selections, config and partition keys before anything starts)
+ * and starts the `materialize` workflow with ids, summaries and search attributes that make
+ * runs easy to find in the Temporal web UI.
+ */
+export class StratumClient {
+  readonly taskQueue: string;
+
+  constructor(
+    readonly client: Client,
+    readonly definitions: Definitions,
+    readonly options: { taskQueue?: string; catalog?: Catalog } = {},
+  ) {
+    this.taskQueue = options.taskQueue ?? defaultTaskQueue();
+  }
+
+  /** The plan for a request, with dynamic partition keys read from the catalog. */
+  async plan(request: PlanRequest): Promise<Plan> {
+    return createPlan(this.definitions, { ...request, partitionContext: request.partitionContext ?? (await this.partitionContext()) });
+  }
+
+  /** The partition maths context: now, and dynamic partition keys from the catalog. */
+  async partitionContext(): Promise<PartitionContext> {
+    return this.options.catalog ? loadPartitionContext(this.options.catalog, this.definitions) : { now: new Date() };
+  }
+
+  /** Plans and starts a run; returns at once. */
+  async start(request: PlanRequest): Promise<RunHandle> {
+    const plan = await this.plan(request);
+    return this.startPlan(plan);
+  }
+
+  /** Starts a run of an existing plan. */
+  async startPlan(plan: Plan): Promise<RunHandle> {
+    const workflowId = runWorkflowId(plan.label, plan.runId);
+    const handle = await this.client.workflow.start('materialize', {
+      workflowId,
+      taskQueue: this.taskQueue,
+      args: [plan],
+      staticSummary: runSummary(plan),
+      staticDetails: runDetails(plan),
+      typedSearchAttributes: runSearchAttributes(plan),
+    });
+    return { plan, workflowId, handle, result: () => awaitRunResult(handle) };
+  }
+
+  /** Plans, starts and waits for a run. */
+  async materialize(request: PlanRequest): Promise<RunResult> {
+    return (await this.start(request)).result();
+  }
+}
+
+/** Waits for a run's workflow and turns a failed run into {@link RunFailedError} with its result. */
+export async function awaitRunResult(handle: WorkflowHandle): Promise<RunResult> {
+  try {
+    return (await handle.result()) as RunResult;
+  } catch (error) {
+    if (error instanceof WorkflowFailedError) {
+      const cause = error.cause;
+      if (cause instanceof ApplicationFailure && cause.type === RUN_FAILED_ERROR_TYPE) {
+        throw new RunFailedError((cause.details?.[0] as RunResult) ?? null, cause.message);
+      }
+      throw new RunFailedError(null, `Run ${handle.workflowId} failed: ${deepestMessage(error)}`);
+    }
+    throw error;
+  }
+}
+
+/** The message of the innermost cause: what actually went wrong, not "Activity task failed". */
+function deepestMessage(error: Error): string {
+  let current: Error = error;
+  while (current.cause instanceof Error) current = current.cause;
+  return current.message;
+}
+
+/** The search attributes of a run, so it can be filtered in the Temporal UI. */
+export function runSearchAttributes(plan: Plan) {
+  const partition = plan.partitionKey ?? (plan.partitionRange ? `${plan.partitionRange.from}...${plan.partitionRange.to}` : null);
+  return [
+    { key: StratumSearchAttributes.kind, value: 'run' },
+    { key: StratumSearchAttributes.assetKeys, value: plan.assetKeys },
+    { key: StratumSearchAttributes.job, value: plan.job ?? plan.label },
+    ...(partition !== null ? [{ key: StratumSearchAttributes.partition, value: partition }] : []),
+    ...(plan.backfillId ? [{ key: StratumSearchAttributes.backfillId, value: plan.backfillId }] : []),
+  ] as any;
+}
+
+/** One line for the Temporal UI: what the run materializes. */
+export function runSummary(plan: Plan): string {
+  const partition = plan.partitionKey ?? (plan.partitionRange ? `${plan.partitionRange.from}...${plan.partitionRange.to}` : null);
+  const what = plan.job
+    ? `Job ${plan.job}`
+    : `Materialize ${plan.assetKeys.slice(0, 4).join(', ')}${plan.assetKeys.length > 4 ? ` (+${plan.assetKeys.length - 4} more)` : ''}`;
+  return `${what}${partition ? ` [${partition}]` : ''}`;
+}
+
+function runDetails(plan: Plan): string {
+  return [
+    `**Run** ${plan.runId}`,
+    `**Target** ${plan.target.kind === 'job' ? `job ${plan.target.job}` : `selection \`${plan.target.selection}\``}`,
+    '',
+    ...plan.steps.map((s) => `- \`${s.key}\`${s.dependsOn.length ? ` after ${s.dependsOn.map((d) => `\`${d}\``).join(', ')}` : ''}`),
+  ].join('\n');
+}

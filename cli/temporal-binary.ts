@@ -1,0 +1,345 @@
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/**
+ * The Temporal CLI release Stratum builds when no `temporal` binary is available.
+ *
+ * v1.5.1 is the newest tag `go install` accepts: tags from v1.6.0 on carry a `replace`
+ * directive in their go.mod, which `go install pkg@version` refuses.
+ */
+export const TEMPORAL_CLI_VERSION = 'v1.5.1';
+
+/** The Go package `go install` builds the CLI from. */
+export const TEMPORAL_CLI_GO_PACKAGE = 'github.com/temporalio/cli/cmd/temporal';
+
+/** Name of the executable on this platform (`temporal`, or `temporal.exe` on Windows). */
+const EXE_NAME = process.platform === 'win32' ? 'temporal.exe' : 'temporal';
+
+/** A lock older than this is considered abandoned even if its owner still looks alive. */
+const BUILD_LOCK_MAX_AGE_MS = 45 * 60_000;
+
+/** How often a waiting caller checks whether another process finished the build. */
+const BUILD_LOCK_POLL_MS = 1_000;
+
+/** Options for {@link findOrBuildTemporalCli} and {@link findTemporalCli}. */
+export interface TemporalCliOptions {
+  /** Receives progress lines (the Go build prints several). Defaults to no output. */
+  log?: (line: string) => void;
+  /**
+   * Root of the project whose `.stratum/bin` holds the project-local CLI.
+   * Defaults to the Stratum repository root.
+   */
+  projectRoot?: string;
+  /** Environment to read `TEMPORAL_CLI_PATH` and `PATH` from. Defaults to `process.env`. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * No Temporal CLI binary was found and none could be built.
+ *
+ * Fix: install Go >= 1.25 (Stratum then builds the CLI once into `.stratum/bin`), or install
+ * the Temporal CLI (https://docs.temporal.io/cli) and put it on PATH, or set
+ * `TEMPORAL_CLI_PATH` to the absolute path of a `temporal` executable.
+ */
+export class TemporalCliNotFoundError extends Error {
+  /** Stable error code. */
+  readonly code = 'STRATUM_TEMPORAL_CLI_NOT_FOUND';
+
+  /**
+   * `invalid-explicit-path`: `TEMPORAL_CLI_PATH` is set but unusable (never worked around);
+   * `not-found`: nothing found and nothing could be built.
+   */
+  readonly reason: 'not-found' | 'invalid-explicit-path';
+
+  constructor(detail: string, options?: { cause?: unknown; reason?: 'not-found' | 'invalid-explicit-path' }) {
+    super(
+      `[STRATUM_TEMPORAL_CLI_NOT_FOUND] No Temporal CLI binary is available: ${detail}\n` +
+        'Fix one of:\n' +
+        `  - install Go >= 1.25 (https://go.dev/dl/) and run again: Stratum builds the Temporal CLI ${TEMPORAL_CLI_VERSION} once into .stratum/bin;\n` +
+        '  - install the Temporal CLI (https://docs.temporal.io/cli) so that `temporal` is on PATH;\n' +
+        '  - set TEMPORAL_CLI_PATH to the absolute path of a `temporal` executable;\n' +
+        '  - or point TEMPORAL_ADDRESS at a running Temporal server instead of a local dev server.',
+      options?.cause !== undefined ? { cause: options.cause } : undefined,
+    );
+    this.name = 'TemporalCliNotFoundError';
+    this.reason = options?.reason ?? 'not-found';
+  }
+}
+
+/** `go install` of the Temporal CLI failed; the message carries the end of Go's output. */
+export class TemporalCliBuildError extends Error {
+  /** Stable error code. */
+  readonly code = 'STRATUM_TEMPORAL_CLI_BUILD_FAILED';
+
+  constructor(detail: string, goOutputTail: readonly string[]) {
+    super(
+      `[STRATUM_TEMPORAL_CLI_BUILD_FAILED] Building the Temporal CLI ${TEMPORAL_CLI_VERSION} with Go failed: ${detail}\n` +
+        (goOutputTail.length > 0 ? `Last lines of Go's output:\n  ${goOutputTail.join('\n  ')}\n` : '') +
+        'Building needs Go >= 1.25 and network access to the Go module proxy. Fix the Go set-up and run again, ' +
+        'or set TEMPORAL_CLI_PATH to the absolute path of an existing `temporal` executable.',
+    );
+    this.name = 'TemporalCliBuildError';
+  }
+}
+
+/** The Stratum repository root, used when no `projectRoot` is given. */
+export function defaultProjectRoot(): string {
+  return path.resolve(__dirname, '..');
+}
+
+/** Absolute path of the project-local CLI: `<projectRoot>/.stratum/bin/temporal`. */
+export function projectLocalTemporalCliPath(projectRoot: string = defaultProjectRoot()): string {
+  return path.join(path.resolve(projectRoot), '.stratum', 'bin', EXE_NAME);
+}
+
+/**
+ * Whether the last-resort fallback may download the Temporal CLI from the internet, as
+ * `@temporalio/testing`'s `TestWorkflowEnvironment.createLocal()` does when given no executable.
+ *
+ * Allowed unless `STRATUM_TEMPORAL_CLI_DOWNLOAD` is `0`, `false`, `no` or `off`. The
+ * downloaded copy is the SDK's default CLI version (not necessarily
+ * {@link TEMPORAL_CLI_VERSION}) and is cached under `.stratum/bin/download`.
+ */
+export function temporalCliDownloadAllowed(env: NodeJS.ProcessEnv = process.env): boolean {
+  const value = env['STRATUM_TEMPORAL_CLI_DOWNLOAD']?.trim().toLowerCase();
+  return !(value === '0' || value === 'false' || value === 'no' || value === 'off');
+}
+
+/** Directory the download fallback caches its CLI in. */
+export function temporalCliDownloadDir(projectRoot: string = defaultProjectRoot()): string {
+  return path.join(path.resolve(projectRoot), '.stratum', 'bin', 'download');
+}
+
+/**
+ * The version line a working `temporal` executable prints, or null when `file` is not one.
+ * Runs `file --version` with a short timeout.
+ */
+export function temporalCliVersion(file: string): string | null {
+  try {
+    const result = spawnSync(file, ['--version'], { encoding: 'utf8', timeout: 15_000, stdio: ['ignore', 'pipe', 'pipe'] });
+    if (result.error || result.status !== 0) return null;
+    const line = result.stdout.trim().split('\n')[0] ?? '';
+    return /^temporal version /i.test(line) ? line : null;
+  } catch {
+    return null;
+  }
+}
+
+/** `file` relative to the working directory when inside it, else absolute. */
+function displayPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
+}
+
+function isExecutableFile(file: string): boolean {
+  try {
+    if (!fs.statSync(file).isFile()) return false;
+    fs.accessSync(file, fs.constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function findOnPath(name: string, env: NodeJS.ProcessEnv): string | null {
+  const dirs = (env['PATH'] ?? '').split(path.delimiter).filter((dir) => dir.length > 0);
+  for (const dir of dirs) {
+    const candidate = path.resolve(dir, name);
+    if (isExecutableFile(candidate)) return candidate;
+  }
+  return null;
+}
+
+/**
+ * Look for an existing Temporal CLI without building one. Order: `TEMPORAL_CLI_PATH`,
+ * `temporal` on PATH (it must answer `--version`), `<projectRoot>/.stratum/bin/temporal`.
+ *
+ * @returns the absolute path, or null when none is found.
+ * @throws TemporalCliNotFoundError when `TEMPORAL_CLI_PATH` is set but unusable: an explicit
+ *   setting is never silently ignored.
+ */
+export function findTemporalCli(options: TemporalCliOptions = {}): string | null {
+  const env = options.env ?? process.env;
+  const explicit = env['TEMPORAL_CLI_PATH']?.trim();
+  if (explicit) {
+    const file = path.resolve(explicit);
+    if (!isExecutableFile(file) || temporalCliVersion(file) === null) {
+      throw new TemporalCliNotFoundError(
+        `TEMPORAL_CLI_PATH is set to ${file}, which is not an executable that answers \`--version\` like the Temporal CLI. ` +
+          'Correct or unset TEMPORAL_CLI_PATH.',
+        { reason: 'invalid-explicit-path' },
+      );
+    }
+    return file;
+  }
+
+  const onPath = findOnPath(EXE_NAME, env);
+  if (onPath !== null && temporalCliVersion(onPath) !== null) return onPath;
+
+  const local = projectLocalTemporalCliPath(options.projectRoot);
+  if (isExecutableFile(local) && temporalCliVersion(local) !== null) return local;
+
+  return null;
+}
+
+/** Version of the `go` on PATH as [major, minor], or null when Go is not installed. */
+function goVersion(goPath: string): [number, number] | null {
+  const result = spawnSync(goPath, ['env', 'GOVERSION'], { encoding: 'utf8', timeout: 30_000 });
+  if (result.error || result.status !== 0) return null;
+  const match = /go(\d+)\.(\d+)/.exec(result.stdout);
+  if (!match) return null;
+  return [Number(match[1]), Number(match[2])];
+}
+
+function pidAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Try to take the build lock; returns a release function, or null when another live process holds it. */
+function tryAcquireLock(lockFile: string): (() => void) | null {
+  try {
+    const fd = fs.openSync(lockFile, 'wx');
+    fs.writeSync(fd, JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString() }));
+    fs.closeSync(fd);
+    return () => fs.rmSync(lockFile, { force: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  // The lock exists: take it over only when its owner is gone or it is far too old.
+  let stale = false;
+  try {
+    const owner = JSON.parse(fs.readFileSync(lockFile, 'utf8')) as { pid?: unknown };
+    const age = Date.now() - fs.statSync(lockFile).mtimeMs;
+    stale = typeof owner.pid !== 'number' || !pidAlive(owner.pid) || age > BUILD_LOCK_MAX_AGE_MS;
+  } catch {
+    stale = true; // unreadable or half-written by a process that died
+  }
+  if (!stale) return null;
+  fs.rmSync(lockFile, { force: true });
+  return tryAcquireLock(lockFile);
+}
+
+async function runGoInstall(goPath: string, binDir: string, log: (line: string) => void, env: NodeJS.ProcessEnv): Promise<void> {
+  const tail: string[] = [];
+  const started = Date.now();
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(goPath, ['install', `${TEMPORAL_CLI_GO_PACKAGE}@${TEMPORAL_CLI_VERSION}`], {
+      env: { ...env, GOBIN: binDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const onData = (chunk: Buffer): void => {
+      for (const line of chunk.toString('utf8').split('\n')) {
+        const trimmed = line.trimEnd();
+        if (trimmed.length === 0) continue;
+        log(`  go: ${trimmed.replace(/^go: /, '')}`);
+        tail.push(trimmed);
+        if (tail.length > 30) tail.shift();
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    // Compilation prints nothing for minutes; show that the build is alive.
+    const heartbeat = setInterval(() => {
+      log(`  still building the Temporal CLI (${Math.round((Date.now() - started) / 1000)} s)…`);
+    }, 30_000);
+    child.on('error', (error) => {
+      clearInterval(heartbeat);
+      reject(new TemporalCliBuildError(`could not run ${goPath}: ${error.message}`, tail));
+    });
+    child.on('close', (code, signal) => {
+      clearInterval(heartbeat);
+      if (code === 0) resolve();
+      else reject(new TemporalCliBuildError(`\`go install\` exited with ${signal ?? `code ${code}`}`, tail));
+    });
+  });
+  log(`Built the Temporal CLI ${TEMPORAL_CLI_VERSION} in ${Math.round((Date.now() - started) / 1000)} s.`);
+}
+
+const inFlight = new Map<string, Promise<string>>();
+
+/**
+ * Find a Temporal CLI executable, building the project-local copy with Go when there is none.
+ *
+ * Order: env `TEMPORAL_CLI_PATH`; `temporal` on PATH (must answer `--version`);
+ * `<projectRoot>/.stratum/bin/temporal`; otherwise, when `go` is on PATH,
+ * `go install github.com/temporalio/cli/cmd/temporal@v1.5.1` with `GOBIN=<projectRoot>/.stratum/bin`.
+ * A lock file (`.stratum/bin/.temporal-build.lock`) makes concurrent callers (jest workers,
+ * two terminals) wait for one build instead of racing.
+ *
+ * @returns the absolute path of the executable.
+ * @throws TemporalCliNotFoundError when nothing is found and Go is not installed.
+ * @throws TemporalCliBuildError when the Go build fails.
+ *
+ * @example
+ * ```ts
+ * const temporal = await findOrBuildTemporalCli({ log: (line) => console.error(line) });
+ * ```
+ */
+export async function findOrBuildTemporalCli(options: TemporalCliOptions = {}): Promise<string> {
+  const projectRoot = path.resolve(options.projectRoot ?? defaultProjectRoot());
+  const existing = findTemporalCli({ ...options, projectRoot });
+  if (existing !== null) return existing;
+
+  // Within one process, share a single build.
+  const pending = inFlight.get(projectRoot);
+  if (pending) return pending;
+  const build = buildProjectLocalCli({ ...options, projectRoot }).finally(() => inFlight.delete(projectRoot));
+  inFlight.set(projectRoot, build);
+  return build;
+}
+
+async function buildProjectLocalCli(options: TemporalCliOptions & { projectRoot: string }): Promise<string> {
+  const env = options.env ?? process.env;
+  const log = options.log ?? (() => undefined);
+  const target = projectLocalTemporalCliPath(options.projectRoot);
+  const binDir = path.dirname(target);
+
+  const goPath = findOnPath(process.platform === 'win32' ? 'go.exe' : 'go', env);
+  if (goPath === null) {
+    throw new TemporalCliNotFoundError(
+      `TEMPORAL_CLI_PATH is not set, \`temporal\` is not on PATH, ${displayPath(target)} does not exist, ` +
+        'and Go is not installed to build it.',
+    );
+  }
+  const version = goVersion(goPath);
+  if (version !== null && (version[0] < 1 || (version[0] === 1 && version[1] < 21))) {
+    // Go >= 1.21 fetches the newer toolchain the CLI needs by itself (GOTOOLCHAIN=auto).
+    throw new TemporalCliNotFoundError(
+      `Go ${version.join('.')} at ${goPath} is too old to build the Temporal CLI ${TEMPORAL_CLI_VERSION} (it needs Go >= 1.25).`,
+    );
+  }
+
+  fs.mkdirSync(binDir, { recursive: true });
+  const lockFile = path.join(binDir, '.temporal-build.lock');
+  let announcedWait = false;
+  for (;;) {
+    const release = tryAcquireLock(lockFile);
+    if (release !== null) {
+      try {
+        // Another process may have finished the build while we waited for the lock.
+        if (isExecutableFile(target) && temporalCliVersion(target) !== null) return target;
+        log(`Building the Temporal CLI ${TEMPORAL_CLI_VERSION} with Go into .stratum/bin (first run only, takes several minutes)…`);
+        await runGoInstall(goPath, binDir, log, env);
+        if (!isExecutableFile(target) || temporalCliVersion(target) === null) {
+          throw new TemporalCliBuildError(`\`go install\` succeeded but ${target} does not answer \`temporal --version\``, []);
+        }
+        return target;
+      } finally {
+        release();
+      }
+    }
+    if (!announcedWait) {
+      log(`Waiting for another process to finish building the Temporal CLI (lock ${lockFile})…`);
+      announcedWait = true;
+    }
+    await new Promise((resolve) => setTimeout(resolve, BUILD_LOCK_POLL_MS));
+    if (!fs.existsSync(lockFile) && isExecutableFile(target) && temporalCliVersion(target) !== null) return target;
+  }
+}

@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+// Make sure a Temporal CLI binary is available (TEMPORAL_CLI_PATH, `temporal` on PATH, or
+// .stratum/bin/temporal, building the latter with Go on first use) and print its path.
+// Run before the test suite so a first-time Go build happens once, with visible output,
+// instead of inside jest's global setup.
+'use strict';
+
+require('tsx/cjs');
+
+const { findOrBuildTemporalCli, temporalCliVersion } = require('../cli/temporal-binary.ts');
+
+findOrBuildTemporalCli({ log: (line) => process.stderr.write(`${line}\n`) }).then(
+  (file) => {
+    process.stderr.write(`Temporal CLI: ${file} (${temporalCliVersion(file) ?? 'unknown version'})\n`);
+    process.stdout.write(`${file}\n`);
+  },
+  (error) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+'use strict';
+// `npm test`: makes sure the test prerequisites exist (the Temporal CLI, built with Go on first
+// use; PostgreSQL's server binaries for the catalog tests), then runs jest. Extra arguments go
+// to jest: `npm test -- test/planner.test.ts`.
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+
+function postgresInstalled() {
+  if (process.env.STRATUM_TEST_POSTGRES_URL) return true;
+  try {
+    return fs.readdirSync('/usr/lib/postgresql').some((v) => fs.existsSync(`/usr/lib/postgresql/${v}/bin/initdb`));
+  } catch {
+    return false;
+  }
+}
+
+if (!postgresInstalled()) {
+  const canInstall = process.getuid && process.getuid() === 0 && fs.existsSync('/usr/bin/apt-get');
+  if (!canInstall) {
+    console.error("PostgreSQL's server binaries are needed by the catalog tests: install Debian's postgresql package (sudo apt-get install postgresql), or set STRATUM_TEST_POSTGRES_URL to a server you own.");
+    process.exit(1);
+  }
+  console.error('Installing PostgreSQL (Debian package postgresql) for the catalog tests…');
+  for (const args of [['update'], ['install', '-y', '--no-install-recommends', 'postgresql']]) {
+    const r = spawnSync('apt-get', args, { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    if (r.status !== 0) process.exit(r.status ?? 1);
+  }
+}
+
+const ensure = spawnSync(process.execPath, [path.join(root, 'scripts', 'ensure-temporal.js')], { stdio: 'inherit' });
+if (ensure.status !== 0) process.exit(ensure.status ?? 1);
+
+const jest = require.resolve('jest/bin/jest');
+const result = spawnSync(process.execPath, [jest, ...process.argv.slice(2)], { stdio: 'inherit', cwd: root });
+process.exit(result.status ?? 1);

@@ -1,0 +1,350 @@
+/**
+ * The catalog: an index of runs, run steps, materializations, per-asset-partition status, run log
+ * lines and dynamic partitions. It indexes what Temporal workflow history already records, so the
+ * CLI can answer "when was `orders` for 2024-03-01 last materialized?" without scanning histories.
+ *
+ * Conventions for every record and method:
+ * - **Times are epoch milliseconds** (`number`, e.g. `Date.now()`), never `Date` or ISO strings.
+ * - **`partitionKey: null` means "unpartitioned"**. A partition key is a non-empty string; the
+ *   empty string is refused with {@link CatalogInputError}.
+ * - Where an option takes `partitionKey?: string | null`, leaving it out (`undefined`) means
+ *   "any partition", `null` means "the unpartitioned materializations only".
+ *
+ * Open one with {@link openCatalog}.
+ */
+
+/** Status of a run as the catalog knows it (a const object plus a type of the same name). */
+export const RunStatus = {
+  /** Recorded by `recordRunStarted` and not finished (yet, or the workflow was terminated). */
+  Started: 'started',
+  Succeeded: 'succeeded',
+  Failed: 'failed',
+  Canceled: 'canceled',
+} as const;
+/** @see {@link RunStatus} */
+export type RunStatus = (typeof RunStatus)[keyof typeof RunStatus];
+
+/** The status a finished run can have. */
+export type FinishedRunStatus = Exclude<RunStatus, 'started'>;
+
+/** Outcome of one step (op or asset) of a run. */
+export const StepStatus = {
+  Succeeded: 'succeeded',
+  Failed: 'failed',
+  /** Not run because an upstream step failed. */
+  Skipped: 'skipped',
+  Canceled: 'canceled',
+} as const;
+/** @see {@link StepStatus} */
+export type StepStatus = (typeof StepStatus)[keyof typeof StepStatus];
+
+/** Last known state of one partition of an asset (or of an unpartitioned asset). */
+export const PartitionStatus = {
+  Materialized: 'materialized',
+  Failed: 'failed',
+} as const;
+/** @see {@link PartitionStatus} */
+export type PartitionStatus = (typeof PartitionStatus)[keyof typeof PartitionStatus];
+
+/** Level of a log line written by an op's logger. */
+export const LogLevel = {
+  Debug: 'debug',
+  Info: 'info',
+  Warn: 'warn',
+  Error: 'error',
+} as const;
+/** @see {@link LogLevel} */
+export type LogLevel = (typeof LogLevel)[keyof typeof LogLevel];
+
+/** An inclusive range of partition keys a single run covers. */
+export interface PartitionRange {
+  from: string;
+  to: string;
+}
+
+/** What `recordRunStarted` stores about a run. */
+export interface RunStartedEvent {
+  /** Stratum run id (the Temporal run id of the `materialize` workflow execution). */
+  runId: string;
+  /** The Temporal workflow id, to find the run in the Temporal UI. */
+  workflowId: string;
+  /** Job name, or `null` for an ad-hoc selection. */
+  job: string | null;
+  /** The selection string as the user gave it (`"orders+"`, `"*"`, a job name…). */
+  selection: string;
+  /** Every asset key the run plans to materialize. */
+  assetKeys: string[];
+  partitionKey: string | null;
+  partitionRange?: PartitionRange | null;
+  /** Id of the backfill that launched this run, if any. */
+  backfillId?: string | null;
+  /** Epoch ms. */
+  startedAt: number;
+  tags?: Record<string, string>;
+}
+
+/** The outcome of one step of a finished run. */
+export interface StepRecord {
+  /** The step key, which is also the Temporal activity type (e.g. `sales/orders`). */
+  key: string;
+  status: StepStatus;
+  /** Epoch ms of the first attempt's start, or `null` if the step never started. */
+  startedAt: number | null;
+  /** Epoch ms, or `null` if the step never started. */
+  endedAt: number | null;
+  /** Number of attempts made (0 for a skipped step). */
+  attempts: number;
+  /** Message of the last error, or `null`. */
+  error: string | null;
+  /** Asset keys this step materializes (empty for a plain op). */
+  assetKeys: string[];
+}
+
+/** What `recordRunFinished` stores about a run. */
+export interface RunFinishedEvent {
+  runId: string;
+  status: FinishedRunStatus;
+  /** Epoch ms. */
+  endedAt: number;
+  /** Every step of the run, in plan order. Replaces the steps recorded before for this run. */
+  steps: StepRecord[];
+}
+
+/** One run as stored in the catalog. */
+export interface RunRecord {
+  runId: string;
+  workflowId: string;
+  job: string | null;
+  selection: string;
+  assetKeys: string[];
+  partitionKey: string | null;
+  partitionRange: PartitionRange | null;
+  backfillId: string | null;
+  status: RunStatus;
+  /** Epoch ms. */
+  startedAt: number;
+  /** Epoch ms, or `null` while the run has not finished. */
+  endedAt: number | null;
+  tags: Record<string, string>;
+}
+
+/** A run with its steps, as `getRun` returns it. */
+export interface RunWithSteps extends RunRecord {
+  /** In the order given to `recordRunFinished`; empty while the run has not finished. */
+  steps: StepRecord[];
+}
+
+/** Filters for {@link Catalog.listRuns}. All given filters must match. */
+export interface ListRunsOptions {
+  /** At most this many runs (default 100). */
+  limit?: number;
+  status?: RunStatus;
+  job?: string;
+  /** Runs whose planned asset keys include this one. */
+  assetKey?: string;
+  backfillId?: string;
+}
+
+/** What `recordMaterialization` stores: the result of one step materializing one asset partition. */
+export interface MaterializationInput {
+  runId: string;
+  stepKey: string;
+  assetKey: string;
+  partitionKey: string | null;
+  /** Hash of the stored value (or a user-provided version). */
+  dataVersion: string;
+  codeVersion: string | null;
+  /** JSON-serializable metadata (row counts, previews, URLs…). */
+  metadata: Record<string, unknown>;
+  /** Where the IO manager stored the value (path, table, URI), if it says. */
+  storageLocation: string | null;
+  /** Epoch ms when the attempt that produced the value started. */
+  startedAt: number;
+  /** Epoch ms when the value was stored. */
+  materializedAt: number;
+  /** 1-based attempt number of the step. */
+  attempt: number;
+}
+
+/** A stored materialization. `id` grows with insertion and is the paging cursor of histories. */
+export interface MaterializationRecord extends MaterializationInput {
+  id: number;
+}
+
+/** Options for {@link Catalog.materializationHistory}. */
+export interface MaterializationHistoryOptions {
+  /** `undefined`: every partition; `null`: unpartitioned only; a string: that partition. */
+  partitionKey?: string | null;
+  /** Page size (default 100). */
+  limit?: number;
+  /** Cursor: return materializations older than the one with this id (the last id of the previous page). */
+  beforeId?: number;
+}
+
+/** What `recordAssetPartitionFailed` stores: a step failed to materialize an asset partition. */
+export interface PartitionFailedEvent {
+  assetKey: string;
+  partitionKey: string | null;
+  runId: string;
+  /** Epoch ms. */
+  failedAt: number;
+  error: string;
+}
+
+/** The last known state of one asset partition. */
+export interface PartitionStatusRecord {
+  status: PartitionStatus;
+  /** The run that materialized it, or that failed to. */
+  runId: string;
+  /** Epoch ms of that materialization or failure. */
+  updatedAt: number;
+  /** The failure's message when `status` is `'failed'`, otherwise `null`. */
+  error: string | null;
+}
+
+/** One asset known to the catalog, as `listAssets` returns it. */
+export interface AssetSummary {
+  assetKey: string;
+  /** Epoch ms of the newest materialization, or `null` if it only ever failed. */
+  lastMaterializedAt: number | null;
+  /** Materializations recorded (all partitions; a retried step counts once). */
+  materializationCount: number;
+  /** Partitions whose current status is `materialized` (0 for an unpartitioned asset). */
+  partitionsMaterialized: number;
+  /** Partitions whose current status is `failed` (0 for an unpartitioned asset). */
+  partitionsFailed: number;
+}
+
+/** Counts of an asset's partitions by current status. Partitions never attempted are not counted. */
+export interface PartitionSummary {
+  materialized: number;
+  failed: number;
+}
+
+/** A log line as given to `appendLogs`. */
+export interface LogLineInput {
+  runId: string;
+  stepKey: string;
+  attempt: number;
+  /**
+   * Optional sequence number of the line within (runId, stepKey, attempt). When given, appending
+   * the same line twice (a retried catalog write) stores it once.
+   */
+  seq?: number | null;
+  /** Epoch ms. */
+  ts: number;
+  level: LogLevel;
+  message: string;
+  /** Structured fields (JSON-serializable). */
+  fields?: Record<string, unknown>;
+}
+
+/** A stored log line. */
+export interface LogLine {
+  id: number;
+  runId: string;
+  stepKey: string;
+  attempt: number;
+  seq: number | null;
+  /** Epoch ms. */
+  ts: number;
+  level: LogLevel;
+  message: string;
+  fields: Record<string, unknown>;
+}
+
+/** Options for {@link Catalog.runLogs}. */
+export interface RunLogsOptions {
+  /** Only lines of this step. */
+  stepKey?: string;
+  /** At most this many lines (default 10,000), the earliest first. */
+  limit?: number;
+}
+
+/**
+ * The catalog interface. Two implementations share one code path: SQLite (default, a file) and
+ * PostgreSQL (a URL). Every write is idempotent where a Temporal activity retry could repeat it.
+ *
+ * @example
+ * const catalog = await openCatalog('.stratum/catalog.db');
+ * const latest = await catalog.latestMaterialization('sales/orders', '2024-03-01');
+ * await catalog.close();
+ */
+export interface Catalog {
+  /** Which backend this catalog uses. */
+  readonly dialect: 'sqlite' | 'postgres';
+  /** Where the catalog lives, safe to print (a URL's password is replaced by `***`). */
+  readonly location: string;
+
+  // ---- Runs ----
+
+  /** Records that a run started. Idempotent: upserts by `runId`, never un-finishes a finished run. */
+  recordRunStarted(run: RunStartedEvent): Promise<void>;
+  /**
+   * Records a run's outcome and its steps. Idempotent. Throws {@link CatalogRunNotFoundError} if
+   * the run was never recorded as started.
+   */
+  recordRunFinished(run: RunFinishedEvent): Promise<void>;
+  /** One run with its steps, or `null`. */
+  getRun(runId: string): Promise<RunWithSteps | null>;
+  /** Runs, newest (by `startedAt`) first. */
+  listRuns(filter?: ListRunsOptions): Promise<RunRecord[]>;
+
+  // ---- Materializations ----
+
+  /**
+   * Records a materialization and marks the asset partition `materialized`. Idempotent: there is
+   * one row per (runId, assetKey, partitionKey), including for `partitionKey: null`; recording it
+   * again updates the row when the new `attempt` is the same or later (a later attempt wins, an
+   * earlier one is ignored). Returns the stored row.
+   */
+  recordMaterialization(m: MaterializationInput): Promise<MaterializationRecord>;
+  /**
+   * Marks an asset partition `failed`, unless the partition's current status is newer than
+   * `failedAt` (a materialization after the failure keeps it `materialized`).
+   */
+  recordAssetPartitionFailed(e: PartitionFailedEvent): Promise<void>;
+  /**
+   * The newest materialization (by `materializedAt`, then `id`) of an asset; of one partition when
+   * `partitionKey` is a string, of the unpartitioned asset when `null`, of any partition if omitted.
+   */
+  latestMaterialization(assetKey: string, partitionKey?: string | null): Promise<MaterializationRecord | null>;
+  /** Materializations of an asset, newest first, one page at a time (cursor: `beforeId`). */
+  materializationHistory(assetKey: string, opts?: MaterializationHistoryOptions): Promise<MaterializationRecord[]>;
+  /** Materializations a run recorded, by asset key then partition. */
+  runMaterializations(runId: string): Promise<MaterializationRecord[]>;
+  /** Every asset that was ever materialized or failed, by asset key. */
+  listAssets(): Promise<AssetSummary[]>;
+
+  // ---- Per-partition state ----
+
+  /**
+   * Current status of an asset's partitions, keyed by partition key. Keys missing from the map were
+   * never materialized nor failed. Without `partitionKeys`, returns every known partition. Fast for
+   * 100,000 keys.
+   */
+  partitionStatuses(assetKey: string, partitionKeys?: readonly string[]): Promise<Map<string, PartitionStatusRecord>>;
+  /** Current status of one partition (`null`: the unpartitioned asset), or `null` if never attempted. */
+  partitionStatus(assetKey: string, partitionKey: string | null): Promise<PartitionStatusRecord | null>;
+  /** Counts of the asset's partitions by status. */
+  partitionSummary(assetKey: string): Promise<PartitionSummary>;
+
+  // ---- Logs ----
+
+  /** Appends log lines (any runs and steps). Lines that carry a `seq` are stored once. */
+  appendLogs(lines: readonly LogLineInput[]): Promise<void>;
+  /** A run's log lines ordered by `ts`, then by insertion. */
+  runLogs(runId: string, opts?: RunLogsOptions): Promise<LogLine[]>;
+
+  // ---- Dynamic partitions ----
+
+  /** Adds keys to a dynamic partitions definition. Idempotent; returns the keys that were new. */
+  addDynamicPartitions(name: string, keys: readonly string[]): Promise<{ added: string[] }>;
+  /** Removes keys; returns the keys that existed. */
+  deleteDynamicPartitions(name: string, keys: readonly string[]): Promise<{ deleted: string[] }>;
+  /** The keys of a dynamic partitions definition, in the order they were first added. */
+  dynamicPartitionKeys(name: string): Promise<string[]>;
+
+  /** Closes the connection (pool). Idempotent. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,145 @@
+/**
+ * The plan: plain JSON that the `materialize` workflow interprets. Made by the planner from
+ * definitions, a selection or job, a partition and config. Pure types only: workflow code
+ * imports this file, so it must never import anything with I/O.
+ */
+
+/** An inclusive range of partition keys. */
+export interface PlanPartitionRange {
+  from: string;
+  to: string;
+}
+
+/** A retry policy in plain JSON (maps onto Temporal's). */
+export interface PlanRetryPolicy {
+  maximumAttempts: number;
+  initialIntervalMs: number;
+  backoffCoefficient: number;
+  maximumIntervalMs: number;
+  nonRetryableErrorTypes: string[];
+}
+
+/** One step: one activity, whose type is `key`. */
+export interface PlanStep {
+  key: string;
+  kind: 'asset' | 'multi-asset' | 'op';
+  /** Assets this step materializes. */
+  assetKeys: string[];
+  /** Steps of this plan that must succeed first. */
+  dependsOn: string[];
+  /** Config as given (validated by the planner; the step parses it again for typed output). */
+  config: unknown;
+  /** Partition this step materializes; null when its assets are unpartitioned or in range runs. */
+  partitionKey: string | null;
+  /** Range of partitions in a range run (backfill policy); otherwise null. */
+  partitionRange: PlanPartitionRange | null;
+  retry: PlanRetryPolicy;
+  timeoutMs: number;
+  heartbeatTimeoutMs: number;
+  /** One line for the Temporal UI. */
+  summary: string;
+}
+
+/** A whole run. */
+export interface Plan {
+  version: 1;
+  /** Stratum run id; the workflow id is `stratum/run/<label>/<runId>` for ad-hoc and job runs. */
+  runId: string;
+  /** What was asked for. */
+  target: { kind: 'assets'; selection: string } | { kind: 'job'; job: string };
+  /** The job name or the selection, used in workflow ids and summaries. */
+  label: string;
+  /** Job name for search attributes; null for ad-hoc selections. */
+  job: string | null;
+  /** Every asset the run materializes. */
+  assetKeys: string[];
+  partitionKey: string | null;
+  partitionRange: PlanPartitionRange | null;
+  /** Most steps running at once. */
+  maxConcurrent: number;
+  steps: PlanStep[];
+  tags: Record<string, string>;
+  /** Set when a backfill launched this run. */
+  backfillId: string | null;
+}
+
+/** Status of one step at the end of a run. */
+export type StepStatus = 'succeeded' | 'failed' | 'skipped' | 'canceled';
+
+/** The small record a step returns per asset it materialized (values stay in the IO manager). */
+export interface MaterializationSummary {
+  assetKey: string;
+  partitionKey: string | null;
+  dataVersion: string;
+  codeVersion: string | null;
+  storageLocation: string;
+  metadata: Record<string, unknown>;
+}
+
+/** Input of a step activity: the step and the run it belongs to. */
+export interface StepActivityInput {
+  runId: string;
+  workflowId: string;
+  step: PlanStep;
+  backfillId: string | null;
+}
+
+/** What a step activity returns. */
+export interface StepActivityResult {
+  stepKey: string;
+  startedAt: number;
+  endedAt: number;
+  attempt: number;
+  materializations: MaterializationSummary[];
+}
+
+/** The outcome of one step in a run result. */
+export interface StepOutcome {
+  key: string;
+  status: StepStatus;
+  assetKeys: string[];
+  startedAt: number | null;
+  endedAt: number | null;
+  durationMs: number | null;
+  attempts: number;
+  error: string | null;
+  /** Step keys whose failure skipped this one. */
+  skippedBecause?: string[];
+  materializations: MaterializationSummary[];
+}
+
+/** What the `materialize` workflow returns (and attaches to its failure when a step failed). */
+export interface RunResult {
+  runId: string;
+  label: string;
+  status: 'succeeded' | 'failed' | 'canceled';
+  partitionKey: string | null;
+  partitionRange: PlanPartitionRange | null;
+  startedAt: number;
+  endedAt: number;
+  steps: StepOutcome[];
+}
+
+/** Activity type of the run-bookkeeping activities (asset keys can never contain a `.`-prefixed name). */
+export const RUN_ACTIVITY = {
+  startRun: 'stratum.startRun',
+  finishRun: 'stratum.finishRun',
+} as const;
+
+/** Name of the query a running `materialize` workflow answers with its {@link RunProgress}. */
+export const RUN_PROGRESS_QUERY = 'stratum.progress';
+
+/** What the progress query returns: finished steps so far and the ones running. */
+export interface RunProgress {
+  total: number;
+  running: string[];
+  finished: StepOutcome[];
+}
+
+/** Error type of a run's failure when some steps failed. */
+export const RUN_FAILED_ERROR_TYPE = 'StratumRunFailed';
+
+/** Workflow id of a run. */
+export function runWorkflowId(label: string, runId: string): string {
+  return `stratum/run/${label.replace(/\s+/g, '')}/${runId}`;
+}

@@ -1,0 +1,83 @@
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { createActivities } from '../activities/create-activities';
+import { ResourcePool } from '../activities/resource-pool';
+import { openCatalog, type Catalog } from '../sdk/catalog';
+import type { Definitions } from '../sdk/definitions';
+import { durationToMs, type Duration } from '../sdk/duration';
+import { defaultCatalogLocation, defaultTaskQueue } from '../sdk/settings';
+import { workflowBundle } from './workflow-bundle';
+
+/** Options of {@link createWorker}. */
+export interface StratumWorkerOptions {
+  /** Connection to Temporal (required; `connectNative` from the CLI helpers makes one). */
+  connection: NativeConnection;
+  namespace?: string;
+  /** Task queue; default `STRATUM_TASK_QUEUE` or `stratum`. */
+  taskQueue?: string;
+  /** A catalog, or its location (SQLite path or PostgreSQL URL). Default `STRATUM_CATALOG` or `.stratum/catalog.db`. */
+  catalog?: Catalog | string;
+  /** How long running steps may finish after shutdown is requested before they are cancelled. Default `'30s'`. */
+  shutdownGraceTime?: Duration;
+  /** Steps this worker runs at once. Default 100. */
+  maxConcurrentSteps?: number;
+  /** Prebuilt workflow bundle (tests share one); default: built and cached on first start. */
+  workflowBundle?: { codePath: string } | { code: string };
+  identity?: string;
+}
+
+/** A running Stratum worker; see {@link createWorker}. */
+export interface StratumWorker {
+  readonly taskQueue: string;
+  readonly catalog: Catalog;
+  /** The Temporal worker underneath. */
+  readonly worker: Worker;
+  /** Polls until shutdown; resolves when the worker has stopped and resources are torn down. */
+  run(): Promise<void>;
+  /** Asks the worker to stop: running steps get the grace period to finish. */
+  shutdown(): void;
+}
+
+/**
+ * Builds a Temporal worker for a `Definitions` object: one activity per step, the Stratum
+ * workflows, resources built once per worker. Runs alongside the user's own service code.
+ *
+ * @example
+ * const connection = await NativeConnection.connect({ address: 'localhost:7233' });
+ * const worker = await createWorker(defs, { connection });
+ * await worker.run();
+ */
+export async function createWorker(definitions: Definitions, options: StratumWorkerOptions): Promise<StratumWorker> {
+  const taskQueue = options.taskQueue ?? defaultTaskQueue();
+  const resources = new ResourcePool();
+  resources.validate(definitions.resources);
+  for (const step of definitions.steps.values()) resources.validate(step.resourceOverrides);
+  const ownsCatalog = typeof options.catalog !== 'object';
+  const catalog = typeof options.catalog === 'object' ? options.catalog : await openCatalog(options.catalog ?? defaultCatalogLocation());
+  const bundle = options.workflowBundle ?? (await workflowBundle());
+  const worker = await Worker.create({
+    connection: options.connection,
+    namespace: options.namespace ?? process.env.TEMPORAL_NAMESPACE ?? 'default',
+    taskQueue,
+    workflowBundle: bundle,
+    activities: createActivities({ definitions, catalog, resources }),
+    shutdownGraceTime: durationToMs(options.shutdownGraceTime ?? '30s', 'shutdownGraceTime'),
+    maxConcurrentActivityTaskExecutions: options.maxConcurrentSteps ?? 100,
+    ...(options.identity ? { identity: options.identity } : {}),
+  });
+  return {
+    taskQueue,
+    catalog,
+    worker,
+    async run() {
+      try {
+        await worker.run();
+      } finally {
+        await resources.teardown();
+        if (ownsCatalog) await catalog.close();
+      }
+    },
+    shutdown() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+    },
+  };
+}

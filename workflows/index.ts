@@ -1,0 +1,2 @@
+/** Every Stratum workflow, bundled by the Temporal worker. */
+export { materialize } from './materialize';
