@@ -26,10 +26,12 @@ export interface CliContext {
   stratum: StratumClient;
   taskQueue: string;
   /**
-   * Makes sure a worker serves the task queue: when no worker polls it, runs one in this
-   * process for as long as the command runs (so `stratum materialize` works without `stratum worker`).
+   * The client to start runs with. When no worker polls the task queue, runs a worker in this
+   * process for as long as the command runs (so `stratum materialize` works without
+   * `stratum worker`), on a task queue of its own: it never takes steps of other runs, and
+   * leaves no stale pollers behind on the shared queue.
    */
-  ensureWorker(): Promise<void>;
+  ensureWorker(): Promise<StratumClient>;
   close(): Promise<void>;
 }
 
@@ -56,11 +58,14 @@ export async function openCliContext(options: CommonOptions, needs: { temporal: 
       stratum,
       taskQueue,
       async ensureWorker() {
-        if (worker || (await hasPollers(client, target.namespace, taskQueue))) return;
-        log(`No worker polls task queue "${taskQueue}"; running one in this process.`);
+        if (worker) return new StratumClient(client, definitions, { taskQueue: worker.stratum.taskQueue, catalog });
+        if (await hasPollers(client, target.namespace, taskQueue)) return stratum;
+        const localQueue = `${taskQueue}-cli-${process.pid}-${Date.now().toString(36)}`;
+        log(`No worker polls task queue "${taskQueue}"; running one in this process (task queue ${localQueue}).`);
         const native = await connectNative(target);
-        const created = await createWorker(definitions, { connection: native, namespace: target.namespace, taskQueue, catalog, shutdownGraceTime: '5s' });
+        const created = await createWorker(definitions, { connection: native, namespace: target.namespace, taskQueue: localQueue, catalog, shutdownGraceTime: '5s' });
         worker = { stratum: created, running: created.run().finally(() => native.close()) };
+        return new StratumClient(client, definitions, { taskQueue: localQueue, catalog });
       },
       async close() {
         if (worker) {

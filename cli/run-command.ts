@@ -16,8 +16,8 @@ export interface RunCommandOptions {
  */
 export async function startAndReport(ctx: CliContext, request: PlanRequest, options: RunCommandOptions): Promise<number> {
   const plan = await ctx.stratum.plan(request);
-  await ctx.ensureWorker();
-  const run = await ctx.stratum.startPlan(plan);
+  const stratum = await ctx.ensureWorker();
+  const run = await stratum.startPlan(plan);
   const url = workflowUrl(ctx.uiUrl, ctx.target.namespace, run.workflowId);
   log(`Started run ${plan.runId} (${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'}) as workflow ${run.workflowId}`);
   if (options.detach) {

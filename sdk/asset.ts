@@ -88,7 +88,7 @@ export class AssetDefinition<TOut = unknown> implements AssetRef<TOut> {
  */
 export function asset<
   TOut,
-  const TIns extends Record<string, AssetInputSpec> = {},
+  const TIns extends Record<string, AssetInputSpec> = Record<never, never>,
   TConfig extends z.ZodType | undefined = undefined,
   TResources extends ResourceRequirements | undefined = undefined,
 >(

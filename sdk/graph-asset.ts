@@ -59,7 +59,7 @@ export class GraphAssetDefinition<TOut = unknown> implements AssetRef<TOut> {
  *   return g.add(render, { table });
  * });
  */
-export function graphAsset<TOut, const TIns extends Record<string, AssetInputSpec> = {}>(
+export function graphAsset<TOut, const TIns extends Record<string, AssetInputSpec> = Record<never, never>>(
   options: GraphAssetOptions<TIns>,
   build: (g: GraphBuilder, inputs: GraphInputs<TIns>) => GraphValue<TOut>,
 ): GraphAssetDefinition<TOut> {

@@ -87,7 +87,7 @@ export class MultiAssetDefinition<TResult extends Record<string, unknown> = Reco
 export function multiAsset<
   const TOuts extends Record<string, AssetOutSpec>,
   TResult extends { [K in keyof TOuts]: unknown },
-  const TIns extends Record<string, AssetInputSpec> = {},
+  const TIns extends Record<string, AssetInputSpec> = Record<never, never>,
   TConfig extends z.ZodType | undefined = undefined,
   TResources extends ResourceRequirements | undefined = undefined,
 >(

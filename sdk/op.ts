@@ -59,7 +59,7 @@ export class OpDefinition<TIns extends Record<string, z.ZodType> = Record<string
  */
 export function op<
   TOut,
-  const TIns extends Record<string, z.ZodType> = {},
+  const TIns extends Record<string, z.ZodType> = Record<never, never>,
   TConfig extends z.ZodType | undefined = undefined,
   TResources extends ResourceRequirements | undefined = undefined,
 >(

@@ -9,7 +9,7 @@ describe('types flow from definitions', () => {
     const revenue = asset({ key: 'revenue', ins: { orders } }, ({ orders }) => {
       expectTypeOf(orders).toEqualTypeOf<{ id: string; amount: number }[]>();
       // @ts-expect-error: orders has no `total` field
-      orders[0]!.total;
+      void orders[0]!.total;
       return orders.reduce((sum, o) => sum + o.amount, 0);
     });
     const report = asset({ key: 'report', ins: { revenue } }, ({ revenue }) => {
@@ -45,7 +45,7 @@ describe('types flow from definitions', () => {
     asset({ key: 'stamp', resources: { clock } }, (_, ctx) => {
       expectTypeOf(ctx.resources.clock.now()).toEqualTypeOf<number>();
       // @ts-expect-error: no such resource declared
-      ctx.resources.database;
+      void ctx.resources.database;
       return ctx.resources.clock.now();
     });
   });
