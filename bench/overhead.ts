@@ -123,7 +123,7 @@ export async function runBench(): Promise<void> {
     log(JSON.stringify({ bench: 'overhead', chainStepMs: figures.chainStepMs, fanoutWallMs: figures.fanoutWallMs, plainChainStepMs: figures.plainChainStepMs, ratio, plainFanoutWallMs: figures.plainFanoutWallMs, fanoutRatio }));
   } finally {
     await connection.close();
-    await native.close();
+    await native.close().catch(() => undefined);
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -7,7 +7,7 @@ import { loadPartitionContext } from '../sdk/partition-context';
 import type { PartitionContext } from '../sdk/partitions';
 import { RUN_FAILED_ERROR_TYPE, runWorkflowId, type Plan, type RunResult } from '../sdk/plan';
 import { createPlan, type PlanRequest } from '../sdk/planner';
-import { StratumSearchAttributes } from '../sdk/search-attributes';
+import { fitKeywordList, StratumSearchAttributes } from '../sdk/search-attributes';
 import { defaultTaskQueue } from '../sdk/settings';
 
 /** A run that finished with failed steps; `result` has every step's status. */
@@ -108,7 +108,7 @@ export function runSearchAttributes(plan: Plan) {
   const partition = plan.partitionKey ?? (plan.partitionRange ? `${plan.partitionRange.from}...${plan.partitionRange.to}` : null);
   return [
     { key: StratumSearchAttributes.kind, value: 'run' },
-    { key: StratumSearchAttributes.assetKeys, value: plan.assetKeys },
+    { key: StratumSearchAttributes.assetKeys, value: fitKeywordList(plan.assetKeys) },
     { key: StratumSearchAttributes.job, value: plan.job ?? plan.label },
     ...(partition !== null ? [{ key: StratumSearchAttributes.partition, value: partition }] : []),
     ...(plan.backfillId ? [{ key: StratumSearchAttributes.backfillId, value: plan.backfillId }] : []),

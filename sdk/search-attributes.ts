@@ -28,3 +28,32 @@ export const searchAttributeDeclarations: readonly string[] = [
   'StratumBackfillId=Keyword',
   'StratumKind=Keyword',
 ];
+
+/** Temporal refuses a search attribute value larger than 2 KB (`limit.searchAttributeSizePerValue`). */
+const MAX_SEARCH_ATTRIBUTE_BYTES = 2_048;
+
+/**
+ * As many of `values` as fit in one keyword-list search attribute (in order), so a run over
+ * hundreds of assets still starts; the rest stay findable through the job or selection.
+ */
+export function fitKeywordList(values: readonly string[], maxBytes = MAX_SEARCH_ATTRIBUTE_BYTES - 100): string[] {
+  const kept: string[] = [];
+  let size = 2; // the brackets of the JSON array
+  for (const value of values) {
+    const added = utf8Length(JSON.stringify(value)) + (kept.length > 0 ? 1 : 0);
+    if (size + added > maxBytes) break;
+    kept.push(value);
+    size += added;
+  }
+  return kept;
+}
+
+/** UTF-8 byte length without Node's Buffer (this file is also used by workflow code). */
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (const char of text) {
+    const code = char.codePointAt(0)!;
+    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+  }
+  return bytes;
+}
