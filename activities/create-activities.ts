@@ -1,6 +1,8 @@
 import type { Catalog } from '../sdk/catalog';
 import type { Definitions } from '../sdk/definitions';
+import { BACKFILL } from '../sdk/backfill';
 import { RUN_ACTIVITY, type StepActivityInput } from '../sdk/plan';
+import { createBackfillActivities } from './backfill-activities';
 import { executeStep } from './execute-step';
 import type { ResourcePool } from './resource-pool';
 import { createRunActivities } from './run-activities';
@@ -24,5 +26,6 @@ export function createActivities(deps: ActivityDependencies): Record<string, (..
   const run = createRunActivities(deps);
   activities[RUN_ACTIVITY.startRun] = run.startRun;
   activities[RUN_ACTIVITY.finishRun] = run.finishRun;
+  activities[BACKFILL.itemsActivity] = createBackfillActivities(deps).backfillItems;
   return activities;
 }

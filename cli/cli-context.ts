@@ -1,6 +1,7 @@
 import type { Client, Connection } from '@temporalio/client';
 import { openCatalog, type Catalog } from '../sdk/catalog';
 import type { Definitions } from '../sdk/definitions';
+import { InvalidRunRequestError } from '../sdk/errors';
 import { defaultCatalogLocation, defaultTaskQueue } from '../sdk/settings';
 import { createWorker, type StratumWorker } from '../worker/create-worker';
 import { connectClient, connectNative, resolveTemporalTarget, type TemporalTarget } from './connection';
@@ -31,7 +32,7 @@ export interface CliContext {
    * `stratum worker`), on a task queue of its own: it never takes steps of other runs, and
    * leaves no stale pollers behind on the shared queue.
    */
-  ensureWorker(): Promise<StratumClient>;
+  ensureWorker(options?: { detach?: boolean }): Promise<StratumClient>;
   close(): Promise<void>;
 }
 
@@ -57,9 +58,14 @@ export async function openCliContext(options: CommonOptions, needs: { temporal: 
       client,
       stratum,
       taskQueue,
-      async ensureWorker() {
+      async ensureWorker(options = {}) {
         if (worker) return new StratumClient(client, definitions, { taskQueue: worker.stratum.taskQueue, catalog });
         if (await hasPollers(client, target.namespace, taskQueue)) return stratum;
+        if (options.detach) {
+          throw new InvalidRunRequestError(
+            `No worker polls task queue "${taskQueue}", so a detached run would wait forever. Start one first (\`stratum worker\` or \`stratum dev\`), or drop --detach to run with a worker in this process.`,
+          );
+        }
         const localQueue = `${taskQueue}-cli-${process.pid}-${Date.now().toString(36)}`;
         log(`No worker polls task queue "${taskQueue}"; running one in this process (task queue ${localQueue}).`);
         const native = await connectNative(target);

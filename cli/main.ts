@@ -1,6 +1,8 @@
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { Command, CommanderError } from 'commander';
 import { StratumError } from '../sdk/errors';
 import { configureAssetsCommand } from './commands/assets';
+import { configureBackfillCommand } from './commands/backfill';
 import { configureDevCommand } from './commands/dev';
 import { configureJobCommand } from './commands/job';
 import { configureMaterializeCommand } from './commands/materialize';
@@ -8,6 +10,22 @@ import { configureRunsCommand } from './commands/runs';
 import { configureServerCommand } from './commands/server';
 import { configureWorkerCommand } from './commands/worker';
 import { log } from './output';
+
+/**
+ * Temporal's runtime logs through this: one short line per warning or error on stderr
+ * (`STRATUM_LOG_LEVEL=INFO` or `DEBUG` for more), instead of multi-line objects.
+ */
+function installCliRuntime(): void {
+  const level = (process.env.STRATUM_LOG_LEVEL ?? 'WARN').toUpperCase() as 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  Runtime.install({
+    logger: new DefaultLogger(level, (entry) => {
+      const meta = entry.meta as Record<string, unknown> | undefined;
+      const where = meta?.activityType ? ` [${String(meta.activityType)}${meta.attempt ? ` attempt ${String(meta.attempt)}` : ''}]` : '';
+      const error = meta?.error instanceof Error ? `: ${meta.error.message}` : '';
+      log(`${entry.level.toLowerCase()}${where} ${entry.message}${error}`);
+    }),
+  });
+}
 
 /** The `stratum` program with every command. */
 export function buildProgram(): Command {
@@ -22,12 +40,14 @@ export function buildProgram(): Command {
   configureJobCommand(program);
   configureRunsCommand(program);
   configureAssetsCommand(program);
+  configureBackfillCommand(program);
   configureServerCommand(program);
   return program;
 }
 
 /** Runs the CLI; errors print their message (no stack) and set a non-zero exit code. */
 export async function main(argv: string[]): Promise<void> {
+  installCliRuntime();
   const program = buildProgram().exitOverride();
   try {
     await program.parseAsync(argv);

@@ -16,7 +16,7 @@ export interface RunCommandOptions {
  */
 export async function startAndReport(ctx: CliContext, request: PlanRequest, options: RunCommandOptions): Promise<number> {
   const plan = await ctx.stratum.plan(request);
-  const stratum = await ctx.ensureWorker();
+  const stratum = await ctx.ensureWorker({ detach: options.detach });
   const run = await stratum.startPlan(plan);
   const url = workflowUrl(ctx.uiUrl, ctx.target.namespace, run.workflowId);
   log(`Started run ${plan.runId} (${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'}) as workflow ${run.workflowId}`);

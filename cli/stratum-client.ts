@@ -2,7 +2,10 @@ import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporal
 import { ApplicationFailure } from '@temporalio/common';
 import type { Catalog } from '../sdk/catalog';
 import type { Definitions } from '../sdk/definitions';
-import { StratumError } from '../sdk/errors';
+import { backfillWorkflowId, type BackfillPartitions, type BackfillRequest, type BackfillWorkflowInput } from '../sdk/backfill';
+import { countBackfillItems } from '../sdk/backfill-items';
+import { InvalidRunRequestError, StratumError } from '../sdk/errors';
+import { backfillHandle, newBackfillId, type BackfillHandle } from './backfill-handle';
 import { loadPartitionContext } from '../sdk/partition-context';
 import type { PartitionContext } from '../sdk/partitions';
 import { RUN_FAILED_ERROR_TYPE, runWorkflowId, type Plan, type RunResult } from '../sdk/plan';
@@ -74,10 +77,76 @@ export class StratumClient {
     return { plan, workflowId, handle, result: () => awaitRunResult(handle) };
   }
 
+  /**
+   * Starts a backfill: validates the selection, partitions and config and counts the child runs
+   * (reading the catalog for `only`) before anything starts, then starts the `backfill` workflow.
+   *
+   * @example
+   * const backfill = await stratum.startBackfill({ selection: 'group:sales', partitions: { from: '2024-01-01', to: '2024-03-31' }, maxConcurrent: 16 });
+   * console.log(await backfill.result());
+   */
+  async startBackfill(request: BackfillRequest): Promise<BackfillHandle> {
+    const maxConcurrent = request.maxConcurrent ?? 8;
+    if (!Number.isInteger(maxConcurrent) || maxConcurrent < 1 || maxConcurrent > 1_000) {
+      throw new InvalidRunRequestError(`maxConcurrent must be a whole number from 1 to 1000 (Temporal allows 2,000 pending child workflows), got ${maxConcurrent}.`);
+    }
+    const partitionRetries = request.partitionRetries ?? 0;
+    if (!Number.isInteger(partitionRetries) || partitionRetries < 0) throw new InvalidRunRequestError(`partitionRetries must be a whole number >= 0, got ${partitionRetries}.`);
+    if (!this.options.catalog) throw new InvalidRunRequestError('StratumClient needs a catalog to start backfills: new StratumClient(client, defs, { catalog }).');
+    const target = request.job !== undefined ? { job: request.job } : { selection: request.selection };
+    const ctx = await this.partitionContext();
+    const shapePlan = createPlan(this.definitions, { ...target, config: request.config, deferPartition: true, partitionContext: ctx });
+    const only = request.only ?? null;
+    const { items, first } = await countBackfillItems(this.definitions, this.options.catalog, shapePlan, { partitions: request.partitions, only }, ctx);
+    const backfillId = request.backfillId ?? newBackfillId();
+    const template = createPlan(this.definitions, {
+      ...target,
+      config: request.config,
+      tags: request.tags,
+      backfillId,
+      partitionContext: ctx,
+      ...(first ? { partitionKey: first.partitionKey, partitionRange: first.partitionRange } : { deferPartition: true }),
+    });
+    const input: BackfillWorkflowInput = {
+      backfillId,
+      template,
+      partitions: request.partitions,
+      only,
+      maxConcurrent,
+      partitionRetries,
+      childrenPerWorkflowRun: request.childrenPerWorkflowRun ?? 500,
+      total: items,
+    };
+    const handle = await this.client.workflow.start('backfill', {
+      workflowId: backfillWorkflowId(backfillId),
+      taskQueue: this.taskQueue,
+      args: [input],
+      staticSummary: `Backfill ${template.job ?? template.label}: ${items} run${items === 1 ? '' : 's'} (${describePartitions(request.partitions)}${only ? `, ${only} only` : ''})`,
+      typedSearchAttributes: [
+        { key: StratumSearchAttributes.kind, value: 'backfill' },
+        { key: StratumSearchAttributes.backfillId, value: backfillId },
+        { key: StratumSearchAttributes.assetKeys, value: fitKeywordList(template.assetKeys) },
+        { key: StratumSearchAttributes.job, value: template.job ?? template.label },
+      ] as any,
+    });
+    return backfillHandle(backfillId, handle, items);
+  }
+
+  /** A handle on an existing backfill. */
+  backfill(backfillId: string): BackfillHandle {
+    return backfillHandle(backfillId, this.client.workflow.getHandle(backfillWorkflowId(backfillId)), -1);
+  }
+
   /** Plans, starts and waits for a run. */
   async materialize(request: PlanRequest): Promise<RunResult> {
     return (await this.start(request)).result();
   }
+}
+
+function describePartitions(partitions: BackfillPartitions): string {
+  if ('all' in partitions) return 'all partitions';
+  if ('keys' in partitions) return partitions.keys.length <= 3 ? partitions.keys.join(', ') : `${partitions.keys.length} partitions`;
+  return `${partitions.from} to ${partitions.to}`;
 }
 
 /** Waits for a run's workflow and turns a failed run into {@link RunFailedError} with its result. */

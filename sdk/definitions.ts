@@ -18,7 +18,7 @@ import { DEFAULT_IO_MANAGER_KEY, type IOManager } from './io/io-manager';
 import { filesystemIOManager } from './io/filesystem-io-manager';
 import { AssetJobDefinition, JobDefinition, type AnyJobDefinition } from './job';
 import { MultiAssetDefinition } from './multi-asset';
-import type { PartitionMapping } from './partitions';
+import { defaultMappingFor, PartitionMappingError, type PartitionMapping } from './partitions';
 import type { ResourceDefinition } from './resource';
 import { resolveRetryPolicy } from './retry-policy';
 import type { AssetNode, StepInputSource, StepSpec } from './step-spec';
@@ -165,9 +165,37 @@ export class Definitions {
       }
     }
     if (missing.length > 0) throw new MissingUpstreamError(missing);
+    this.checkPartitionMappings();
     const cycle = graph.findCycle();
     if (cycle) throw new AssetCycleError(cycle);
     return graph;
+  }
+
+  /**
+   * Every dependency between partitioned assets must have a mapping that fits both ends (the
+   * default one when none is named), and a mapping declared to yield one partition must not
+   * yield several for these definitions.
+   */
+  private checkPartitionMappings(): void {
+    for (const node of this.assetNodes.values()) {
+      for (const up of node.upstream) {
+        const upstream = this.assetNodes.get(up.assetKey)!.partitions;
+        const defs = { upstream, downstream: node.partitions };
+        const what = `${node.definedBy} ${up.input ? `input "${up.input}"` : 'dependency'} on "${up.assetKey}"`;
+        let mapping: PartitionMapping;
+        try {
+          mapping = up.mapping ?? defaultMappingFor(upstream, node.partitions);
+          mapping.validateFor(defs);
+        } catch (error) {
+          throw new PartitionMappingError(`${what}: ${(error as Error).message}`);
+        }
+        if (up.input && up.mapping && mapping.cardinality === 'one' && mapping.cardinalityFor(defs) === 'many') {
+          throw new PartitionMappingError(
+            `${what}: ${mapping.describe()} reads several upstream partitions for each partition of "${node.key}", so the input would be a record, not one value. Use a mapping that yields one partition, or one declared to yield many (e.g. timeWindowMapping({ startOffset: -6, endOffset: 0 })).`,
+          );
+        }
+      }
+    }
   }
 
   private checkResources(): void {

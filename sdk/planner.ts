@@ -25,6 +25,11 @@ export interface PlanRequest {
   /** Default: a new UUID. */
   runId?: string;
   backfillId?: string | null;
+  /**
+   * Plan partitioned steps without a partition (no key required or validated): how a backfill
+   * works out its steps before it knows its partitions.
+   */
+  deferPartition?: boolean;
   /** Partition maths context: the current time and dynamic partition keys (from the catalog). */
   partitionContext?: PartitionContext;
 }
@@ -41,7 +46,7 @@ export function createPlan(defs: Definitions, request: PlanRequest): Plan {
   const target = resolveTarget(defs, request);
   const specs = target.stepKeys.map((key) => defs.steps.get(key)!);
   const inPlan = new Set(target.stepKeys);
-  const partition = resolvePartition(specs, request);
+  const partition = request.deferPartition ? { key: null, range: null, label: null } : resolvePartition(specs, request);
   const configs = resolveConfig(specs, { ...target.defaultConfig, ...(request.config ?? {}) }, target.configKeyOf);
 
   const steps: PlanStep[] = specs.map((spec) => {

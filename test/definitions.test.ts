@@ -15,6 +15,12 @@ import {
   op,
   resource,
   UnknownResourceError,
+  hourlyPartitions,
+  dailyPartitions,
+  staticPartitions,
+  timeWindowMapping,
+  upstream,
+  PartitionMappingError,
 } from '../sdk';
 
 const noop = () => 1;
@@ -85,6 +91,20 @@ describe('Definitions validation', () => {
     const error = captureError(() => new Definitions({ jobs: [job({ name: 'etl_job', graph: etl, config: { extract: { limit: 'ten' } } })] }));
     expect(error).toBeInstanceOf(InvalidConfigSchemaError);
     expect(error.message).toContain('extract.limit');
+  });
+
+  test('a mapping declared to yield one partition that yields many is refused', () => {
+    const hourly = asset({ key: 'hourly', partitions: hourlyPartitions({ start: '2024-01-01-00:00' }) }, () => 1);
+    const daily = asset({ key: 'daily', partitions: dailyPartitions({ start: '2024-01-01' }), ins: { h: upstream(hourly, timeWindowMapping({ startOffset: 0, endOffset: 0 })) } }, ({ h }) => h);
+    const error = captureError(() => new Definitions({ assets: [hourly, daily] }));
+    expect(error).toBeInstanceOf(PartitionMappingError);
+    expect(error.message).toContain('asset "daily" input "h" on "hourly"');
+  });
+
+  test('time-window partitions against static partitions need an explicit mapping', () => {
+    const regions = asset({ key: 'regions', partitions: staticPartitions(['us', 'eu']) }, () => 1);
+    const daily = asset({ key: 'daily', partitions: dailyPartitions({ start: '2024-01-01' }), ins: { regions } }, ({ regions }) => regions);
+    expect(() => new Definitions({ assets: [regions, daily] })).toThrow(/name one on the dependency/);
   });
 
   test('invalid asset keys are refused', () => {

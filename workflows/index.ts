@@ -1,2 +1,3 @@
 /** Every Stratum workflow, bundled by the Temporal worker. */
 export { materialize } from './materialize';
+export { backfill } from './backfill';

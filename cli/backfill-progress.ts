@@ -1,0 +1,51 @@
+import type { BackfillProgress } from '../sdk/backfill';
+import type { BackfillHandle } from './backfill-handle';
+import { formatDuration, interactive, log } from './output';
+
+/** `[########------------] 412/1000  3 failed  32 running  41.2/s  ETA 14s` */
+export function progressLine(p: BackfillProgress, width = 24): string {
+  const finished = p.done + p.failed;
+  const ratio = p.total > 0 ? Math.min(1, finished / p.total) : 1;
+  const filled = Math.round(ratio * width);
+  const eta = p.ratePerSec > 0 && p.remaining + p.running > 0 ? formatDuration(((p.remaining + p.running) / p.ratePerSec) * 1000) : '-';
+  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${finished}/${p.total}  ${p.done} done  ${p.failed} failed  ${p.running} running  ${p.ratePerSec}/s  ETA ${eta}${p.status === 'paused' ? '  (paused)' : ''}`;
+}
+
+/**
+ * Shows a backfill's progress until it ends: a bar redrawn in place on a terminal, a plain line
+ * every few seconds otherwise (CI, pipes). Resolves with the final progress.
+ */
+export async function watchBackfill(backfill: BackfillHandle, options: { quiet?: boolean } = {}): Promise<BackfillProgress> {
+  const tty = interactive();
+  let done = false;
+  let lastPlain = 0;
+  const poll = (async () => {
+    while (!done) {
+      try {
+        const p = await backfill.progress();
+        if (!options.quiet) {
+          if (tty) process.stderr.write(`\r${progressLine(p)}\x1b[K`);
+          else if (Date.now() - lastPlain >= 5_000) {
+            lastPlain = Date.now();
+            log(progressLine(p));
+          }
+        }
+      } catch {
+        // not started yet, or just finished
+      }
+      await new Promise((resolve) => setTimeout(resolve, tty ? 300 : 1_000));
+    }
+  })();
+  try {
+    const result = await backfill.result();
+    done = true;
+    await poll;
+    if (!options.quiet) {
+      if (tty) process.stderr.write('\r\x1b[K');
+      log(progressLine(result));
+    }
+    return result;
+  } finally {
+    done = true;
+  }
+}
