@@ -6,6 +6,7 @@ import { configureBackfillCommand } from './commands/backfill';
 import { configureDevCommand } from './commands/dev';
 import { configureJobCommand } from './commands/job';
 import { configureMaterializeCommand } from './commands/materialize';
+import { configurePartitionsCommand } from './commands/partitions';
 import { configureRunsCommand } from './commands/runs';
 import { configureServerCommand } from './commands/server';
 import { configureWorkerCommand } from './commands/worker';
@@ -41,6 +42,7 @@ export function buildProgram(): Command {
   configureRunsCommand(program);
   configureAssetsCommand(program);
   configureBackfillCommand(program);
+  configurePartitionsCommand(program);
   configureServerCommand(program);
   return program;
 }
