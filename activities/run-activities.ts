@@ -49,19 +49,16 @@ export function createRunActivities(deps: { definitions: Definitions; catalog: C
           assetKeys: s.assetKeys,
         })),
       });
+      // A failed or skipped step leaves its asset partitions failed, so `--failed-only` redoes them.
+      const ctx = { now: new Date() };
       for (const step of result.steps) {
         if (step.status !== 'failed' && step.status !== 'skipped') continue;
+        const partitions = deps.definitions.steps.get(step.key)?.partitions ?? null;
+        const keys: (string | null)[] =
+          partitions === null ? [null] : result.partitionRange ? partitions.keysInRange(result.partitionRange.from, result.partitionRange.to, ctx) : [result.partitionKey];
         for (const assetKey of step.assetKeys) {
-          const partitionKeys = result.partitionRange ? [] : [result.partitionKey];
-          for (const partitionKey of partitionKeys) {
-            if (step.status === 'skipped' && partitionKey === null) continue;
-            await deps.catalog.recordAssetPartitionFailed({
-              assetKey,
-              partitionKey,
-              runId: result.runId,
-              failedAt: step.endedAt ?? result.endedAt,
-              error: step.error ?? 'failed',
-            });
+          for (const partitionKey of keys) {
+            await deps.catalog.recordAssetPartitionFailed({ assetKey, partitionKey, runId: result.runId, failedAt: step.endedAt ?? result.endedAt, error: step.error ?? step.status });
           }
         }
       }
