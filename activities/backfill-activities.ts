@@ -1,8 +1,9 @@
-import type { BackfillItemsInput, BackfillItemsPage } from '../sdk/backfill';
+import type { BackfillItemsFailedInput, BackfillItemsInput, BackfillItemsPage } from '../sdk/backfill';
 import { backfillItemsPage } from '../sdk/backfill-items';
 import type { Catalog } from '../sdk/catalog';
 import type { Definitions } from '../sdk/definitions';
 import { loadPartitionContext } from '../sdk/partition-context';
+import { recordFailed } from './run-activities';
 
 /** The activity the `backfill` workflow pages its items through (definitions and catalog live here). */
 export function createBackfillActivities(deps: { definitions: Definitions; catalog: Catalog }) {
@@ -11,6 +12,19 @@ export function createBackfillActivities(deps: { definitions: Definitions; catal
       const specs = input.plan.steps.map((s) => deps.definitions.steps.get(s.key)?.partitions ?? null);
       const ctx = await loadPartitionContext(deps.catalog, deps.definitions, specs);
       return backfillItemsPage(deps.definitions, deps.catalog, input.plan, input, ctx);
+    },
+    /** Records the partitions of items that never ran because an item they wait for failed, so `--failed-only` redoes them. */
+    async backfillItemsFailed(input: BackfillItemsFailedInput): Promise<void> {
+      const partitions = input.plan.steps.map((s) => deps.definitions.steps.get(s.key)?.partitions ?? null).find((p) => p !== null) ?? null;
+      const ctx = await loadPartitionContext(deps.catalog, deps.definitions, [partitions]);
+      for (const { item, blockedBy } of input.items) {
+        const keys = item.partitionRange && partitions ? partitions.keysInRange(item.partitionRange.from, item.partitionRange.to, ctx) : [item.partitionKey];
+        await recordFailed(deps.catalog, input.plan.assetKeys, keys, {
+          runId: `${input.backfillId}/${item.id}`,
+          failedAt: Date.now(),
+          error: `not run: partition ${blockedBy} it depends on failed in backfill ${input.backfillId}`,
+        });
+      }
     },
   };
 }

@@ -26,6 +26,8 @@ export function createActivities(deps: ActivityDependencies): Record<string, (..
   const run = createRunActivities(deps);
   activities[RUN_ACTIVITY.startRun] = run.startRun;
   activities[RUN_ACTIVITY.finishRun] = run.finishRun;
-  activities[BACKFILL.itemsActivity] = createBackfillActivities(deps).backfillItems;
+  const backfill = createBackfillActivities(deps);
+  activities[BACKFILL.itemsActivity] = backfill.backfillItems;
+  activities[BACKFILL.itemsFailedActivity] = backfill.backfillItemsFailed;
   return activities;
 }

@@ -2,6 +2,8 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { Catalog } from '../sdk/catalog';
 import type { Definitions } from '../sdk/definitions';
 import { UnknownStepError } from '../sdk/errors';
+import { loadPartitionContext } from '../sdk/partition-context';
+import type { PartitionsDefinition } from '../sdk/partitions';
 import type { Plan, RunResult } from '../sdk/plan';
 
 /** The run-bookkeeping activities the `materialize` workflow calls around its steps. */
@@ -10,6 +12,31 @@ export interface RunActivities {
   startRun(input: { plan: Plan; workflowId: string; startedAt: number }): Promise<void>;
   /** Records the run's outcome, its steps, and the asset partitions that failed. */
   finishRun(result: RunResult): Promise<void>;
+}
+
+/** The partition keys a run covered for a step's partitions (none resolvable: the run's own key). */
+async function runPartitionKeys(deps: { definitions: Definitions; catalog: Catalog }, partitions: PartitionsDefinition | null, result: RunResult): Promise<(string | null)[]> {
+  if (partitions === null) return [null];
+  if (!result.partitionRange) return [result.partitionKey];
+  try {
+    const ctx = await loadPartitionContext(deps.catalog, deps.definitions, [partitions]);
+    return partitions.keysInRange(result.partitionRange.from, result.partitionRange.to, ctx);
+  } catch {
+    // Keys removed since the run was planned: record what can still be named.
+    return [result.partitionRange.from, result.partitionRange.to];
+  }
+}
+
+/** Marks asset partitions failed in the catalog (a newer materialization still wins). */
+export async function recordFailed(
+  catalog: Catalog,
+  assetKeys: readonly string[],
+  partitionKeys: readonly (string | null)[],
+  failure: { runId: string; failedAt: number; error: string },
+): Promise<void> {
+  for (const assetKey of assetKeys) {
+    for (const partitionKey of partitionKeys) await catalog.recordAssetPartitionFailed({ assetKey, partitionKey, ...failure });
+  }
 }
 
 /** Creates {@link RunActivities} bound to definitions and a catalog. */
@@ -50,17 +77,11 @@ export function createRunActivities(deps: { definitions: Definitions; catalog: C
         })),
       });
       // A failed or skipped step leaves its asset partitions failed, so `--failed-only` redoes them.
-      const ctx = { now: new Date() };
       for (const step of result.steps) {
         if (step.status !== 'failed' && step.status !== 'skipped') continue;
         const partitions = deps.definitions.steps.get(step.key)?.partitions ?? null;
-        const keys: (string | null)[] =
-          partitions === null ? [null] : result.partitionRange ? partitions.keysInRange(result.partitionRange.from, result.partitionRange.to, ctx) : [result.partitionKey];
-        for (const assetKey of step.assetKeys) {
-          for (const partitionKey of keys) {
-            await deps.catalog.recordAssetPartitionFailed({ assetKey, partitionKey, runId: result.runId, failedAt: step.endedAt ?? result.endedAt, error: step.error ?? step.status });
-          }
-        }
+        const keys = await runPartitionKeys(deps, partitions, result);
+        await recordFailed(deps.catalog, step.assetKeys, keys, { runId: result.runId, failedAt: step.endedAt ?? result.endedAt, error: step.error ?? step.status });
       }
     },
   };

@@ -59,6 +59,13 @@ export interface BackfillItemsInput {
   limit: number;
 }
 
+/** Input of the `stratum.backfillItemsFailed` activity: items failed without running because an item they wait for failed. */
+export interface BackfillItemsFailedInput {
+  backfillId: string;
+  plan: Plan;
+  items: { item: BackfillItem; blockedBy: string }[];
+}
+
 /** The `backfill` workflow's argument (state travels along across continue-as-new). */
 export interface BackfillWorkflowInput {
   backfillId: string;
@@ -116,6 +123,7 @@ export const BACKFILL = {
   resumeSignal: 'stratum.resume',
   cancelSignal: 'stratum.cancel',
   itemsActivity: 'stratum.backfillItems',
+  itemsFailedActivity: 'stratum.backfillItemsFailed',
 } as const;
 
 /** Workflow id of a backfill. */

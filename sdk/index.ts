@@ -58,3 +58,6 @@ export {
   StratumInvariantError,
 } from './errors';
 export * from './partitions';
+export { addDynamicPartitions, removeDynamicPartitions, dynamicPartitionsUsage, UnknownDynamicPartitionsError, InvalidDynamicPartitionKeyError } from './dynamic-partitions-client';
+export type { AddDynamicPartitionsResult, RemoveDynamicPartitionsResult } from './dynamic-partitions-client';
+export type { BackfillRequest, BackfillProgress, BackfillPartitions, BackfillStatus } from './backfill';

@@ -1,6 +1,6 @@
 import { expectTypeOf } from 'expect-type';
 import { z } from 'zod';
-import { asset, graph, multiAsset, op, resource } from '../sdk';
+import { allPartitionsMapping, asset, dailyPartitions, graph, multiAsset, op, resource, timeWindowMapping, upstream } from '../sdk';
 
 // Type tests: checked by `tsc --noEmit` (npm run typecheck); jest only runs the runtime asserts.
 describe('types flow from definitions', () => {
@@ -33,6 +33,26 @@ describe('types flow from definitions', () => {
     // @ts-expect-error: the function must return what the output schema describes
     asset({ key: 'bad', output: z.array(z.number()) }, () => 'not an array');
     expect(rows.assetKey).toBe('rows');
+  });
+
+  test('partition mappings type inputs: one value, nullable for time windows, or a record', () => {
+    const days = dailyPartitions({ start: '2024-01-01' });
+    const events = asset({ key: 'events', partitions: days }, () => ({ n: 1 }));
+    asset(
+      {
+        key: 'uses',
+        partitions: days,
+        ins: { today: events, yesterday: upstream(events, timeWindowMapping({ startOffset: -1, endOffset: -1 })), all: upstream(events, allPartitionsMapping()) },
+      },
+      ({ today, yesterday, all }) => {
+        expectTypeOf(today).toEqualTypeOf<{ n: number }>();
+        expectTypeOf(yesterday).toEqualTypeOf<{ n: number } | null>();
+        expectTypeOf(all).toEqualTypeOf<Record<string, { n: number }>>();
+        // @ts-expect-error: yesterday may be null on the first day
+        void yesterday.n;
+        return today.n;
+      },
+    );
   });
 
   test('resources are typed on the context', () => {

@@ -19,6 +19,7 @@ import {
   BACKFILL,
   backfillChildWorkflowId,
   type BackfillItem,
+  type BackfillItemsFailedInput,
   type BackfillItemsInput,
   type BackfillItemsPage,
   type BackfillProgress,
@@ -32,6 +33,10 @@ const fetchItems = proxyActivities<Record<string, (input: BackfillItemsInput) =>
   startToCloseTimeout: '2m',
   retry: { maximumAttempts: 10, initialInterval: '1s', nonRetryableErrorTypes: ['PartitionKeyError', 'InvalidRunRequestError'] },
 })[BACKFILL.itemsActivity] as (input: BackfillItemsInput) => Promise<BackfillItemsPage>;
+
+const recordItemsFailed = proxyActivities({ startToCloseTimeout: '2m', retry: { maximumAttempts: 10, initialInterval: '1s' } })[
+  BACKFILL.itemsFailedActivity
+] as (input: BackfillItemsFailedInput) => Promise<void>;
 
 type PendingItem = BackfillItem & { attempt: number };
 
@@ -145,16 +150,19 @@ export async function backfill(input: BackfillWorkflowInput): Promise<BackfillPr
       );
   };
 
-  /** Launches ready items; items whose dependencies failed fail without running. */
-  const schedule = () => {
-    if (state.paused || cancelRequested) return;
+  /** Launches ready items; items whose dependencies failed fail without running (returned, to be recorded). */
+  const schedule = (): BackfillItemsFailedInput['items'] => {
+    const blocked: BackfillItemsFailedInput['items'] = [];
+    if (state.paused || cancelRequested) return blocked;
     const waitingOn = unfinished();
     for (let i = 0; i < state.pending.length && running.size < input.maxConcurrent; ) {
       const item = state.pending[i]!;
-      if (item.after.some((d) => failed.has(d))) {
+      const failedDependency = item.after.find((d) => failed.has(d));
+      if (failedDependency !== undefined) {
         state.pending.splice(i, 1);
         state.failed += 1;
         failed.add(item.id);
+        blocked.push({ item, blockedBy: failedDependency });
         continue;
       }
       if (item.after.some((d) => waitingOn.has(d) && d !== item.id)) {
@@ -164,6 +172,7 @@ export async function backfill(input: BackfillWorkflowInput): Promise<BackfillPr
       state.pending.splice(i, 1);
       launch(item);
     }
+    return blocked;
   };
 
   const timeToContinueAsNew = () => launchedThisRun >= input.childrenPerWorkflowRun || workflowInfo().continueAsNewSuggested;
@@ -183,7 +192,10 @@ export async function backfill(input: BackfillWorkflowInput): Promise<BackfillPr
         state.skipped += page.skipped;
         state.nextOffset = page.nextOffset;
       }
-      if (!timeToContinueAsNew()) schedule();
+      if (!timeToContinueAsNew()) {
+        const blocked = schedule();
+        if (blocked.length > 0) await recordItemsFailed({ backfillId: input.backfillId, plan: input.template, items: blocked });
+      }
       report();
       if (cancelRequested) break;
       const exhausted = state.nextOffset === null && state.pending.length === 0;
