@@ -13,6 +13,16 @@ export function withJsonOption(command: Command): Command {
   return command.option('--json', 'print data as JSON on stdout');
 }
 
+/** Adds the options of a command that starts one run: partition, config, tags, concurrency, detach. */
+export function withRunOptions(command: Command, configHelp: string): Command {
+  return command
+    .option('-p, --partition <key>', 'partition key to materialize')
+    .option('-c, --config <json|@file>', configHelp)
+    .option('--tag <key=value...>', 'tags recorded with the run')
+    .option('--max-concurrent <n>', 'most steps running at once', positiveInt('--max-concurrent'))
+    .option('--detach', 'start the run and return at once (needs a running worker)');
+}
+
 /** Parses a positive whole number option. */
 export function positiveInt(name: string) {
   return (value: string): number => {

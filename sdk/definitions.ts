@@ -257,6 +257,16 @@ function refOf(spec: AssetInputSpec): AssetRef<any> {
   return isAssetInput(spec) ? spec.asset : (spec as AssetRef<any>);
 }
 
+/** The upstream edges of an asset's `ins`. */
+function upstreamOfIns(ins: Record<string, AssetInputSpec> | undefined): AssetNode['upstream'] {
+  return Object.entries(ins ?? {}).map(([input, spec]) => ({ assetKey: refOf(spec).assetKey, input, mapping: mappingOf(spec) }));
+}
+
+/** The step inputs of an asset's `ins`: stored asset values read through their mappings. */
+function stepInputsOfIns(ins: Record<string, AssetInputSpec> | undefined): Record<string, StepInputSource> {
+  return Object.fromEntries(upstreamOfIns(ins).map((up) => [up.input!, { kind: 'asset', assetKey: up.assetKey, mapping: up.mapping } satisfies StepInputSource]));
+}
+
 function depsOf(deps: readonly unknown[] | undefined): { assetKey: string; mapping: PartitionMapping | null }[] {
   return (deps ?? []).map((dep) => {
     if (typeof dep === 'string') return { assetKey: dep, mapping: null };
@@ -297,7 +307,7 @@ function assetNodesOf(definition: AnyAssetDefinition): AssetNode[] {
         partitions: definition.partitions,
         backfillPolicy: o.backfillPolicy ?? null,
         upstream: [
-          ...Object.entries(o.ins ?? {}).map(([input, spec]) => ({ assetKey: refOf(spec).assetKey, input, mapping: mappingOf(spec) })),
+          ...upstreamOfIns(o.ins),
           ...depsOf(o.deps).map((d) => ({ ...d, input: null })),
         ],
         ioManager: o.ioManager ?? DEFAULT_IO_MANAGER_KEY,
@@ -308,7 +318,7 @@ function assetNodesOf(definition: AnyAssetDefinition): AssetNode[] {
   if (definition instanceof MultiAssetDefinition) {
     const o = definition.options;
     const upstream = [
-      ...Object.entries(o.ins ?? {}).map(([input, spec]) => ({ assetKey: refOf(spec).assetKey, input, mapping: mappingOf(spec) })),
+      ...upstreamOfIns(o.ins),
       ...depsOf(o.deps).map((d) => ({ ...d, input: null })),
     ];
     return Object.entries(o.outs).map(([name, out]) => ({
@@ -343,7 +353,7 @@ function assetNodesOf(definition: AnyAssetDefinition): AssetNode[] {
       codeVersion: o.codeVersion ?? null,
       partitions: definition.partitions,
       backfillPolicy: null,
-      upstream: Object.entries(o.ins ?? {}).map(([input, spec]) => ({ assetKey: refOf(spec).assetKey, input, mapping: mappingOf(spec) })),
+      upstream: upstreamOfIns(o.ins),
       ioManager: o.ioManager ?? DEFAULT_IO_MANAGER_KEY,
       definedBy: `graph asset "${definition.assetKey}"`,
     },
@@ -361,9 +371,7 @@ function stepsOfAsset(definition: AnyAssetDefinition): StepSpec[] {
         owner,
         assetKeys: [definition.assetKey],
         job: null,
-        inputs: Object.fromEntries(
-          Object.entries(o.ins ?? {}).map(([name, spec]) => [name, { kind: 'asset', assetKey: refOf(spec).assetKey, mapping: mappingOf(spec) } satisfies StepInputSource]),
-        ),
+        inputs: stepInputsOfIns(o.ins),
         deps: depsOf(o.deps),
         outputs: [{ name: definition.assetKey, assetKey: definition.assetKey, schema: o.output as z.ZodType | undefined, ioManager: o.ioManager ?? DEFAULT_IO_MANAGER_KEY }],
         ...executionOf(owner, o),
@@ -386,9 +394,7 @@ function stepsOfAsset(definition: AnyAssetDefinition): StepSpec[] {
         owner,
         assetKeys: Object.values(definition.outputKeys),
         job: null,
-        inputs: Object.fromEntries(
-          Object.entries(o.ins ?? {}).map(([name, spec]) => [name, { kind: 'asset', assetKey: refOf(spec).assetKey, mapping: mappingOf(spec) } satisfies StepInputSource]),
-        ),
+        inputs: stepInputsOfIns(o.ins),
         deps: depsOf(o.deps),
         outputs: Object.entries(o.outs).map(([name, out]) => ({
           name,

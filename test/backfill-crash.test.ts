@@ -3,7 +3,7 @@
  * was, and the catalog ends with exactly one materialization per partition per asset, each made by
  * the partition's one child run.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,30 +14,10 @@ import { loadDefinitions } from '../cli/load-definitions';
 import { StratumClient } from '../cli/stratum-client';
 import { openCatalog, type Catalog } from '../sdk/catalog';
 import { testTemporalAddress, uniqueTaskQueue } from './harness/test-env';
+import { exited, startWorkerProcess } from './harness/cli-process';
 
-const root = path.resolve(__dirname, '..');
 const defsPath = path.join(__dirname, 'fixtures', 'backfill-crash-defs.ts');
 const assetKeys = ['bfcrash/events', 'bfcrash/summary'];
-
-/** Starts `stratum worker` as a separate process, as a user would. Keeps its output for failure messages. */
-function startWorkerProcess(env: NodeJS.ProcessEnv, output: string[]): ChildProcess {
-  const child = spawn(process.execPath, [path.join(root, 'bin', 'stratum.js'), 'worker', '--defs', defsPath, '--no-start-server', '--grace', '1s'], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const keep = (chunk: Buffer) => {
-    output.push(chunk.toString());
-    if (output.length > 200) output.splice(0, output.length - 200);
-  };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  return child;
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
-}
 
 /** Lines `<asset> <partition> <attempt> <pid>` the fixture's steps wrote. */
 function stepsLogged(file: string): { asset: string; partitionKey: string; attempt: number; pid: number }[] {
@@ -93,7 +73,7 @@ describe('a worker killed in the middle of a backfill', () => {
     connection = connected.connection;
     const stratum = new StratumClient(connected.client, definitions, { taskQueue: env.STRATUM_TASK_QUEUE, catalog });
 
-    const firstWorker = startWorkerProcess(env, output);
+    const firstWorker = startWorkerProcess(defsPath, env, { output: output, args: ['--grace', '1s'] });
     workers.push(firstWorker);
     const days = dayRange('2024-03-01', '2024-03-30');
     const backfill = await stratum.startBackfill({
@@ -119,7 +99,7 @@ describe('a worker killed in the middle of a backfill', () => {
     const doneAtKill = new Set(stepsLogged(stepsLog).filter((s) => s.asset === 'bfcrash/summary').map((s) => s.partitionKey));
     expect(doneAtKill.size).toBeLessThan(30);
 
-    const secondWorker = startWorkerProcess(env, output);
+    const secondWorker = startWorkerProcess(defsPath, env, { output: output, args: ['--grace', '1s'] });
     workers.push(secondWorker);
     const result = await backfill.result();
     secondWorker.kill('SIGTERM');

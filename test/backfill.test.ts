@@ -22,6 +22,7 @@ import {
 import type { BackfillProgress, BackfillRequest } from '../sdk/backfill';
 import type { RunRecord } from '../sdk/catalog';
 import { startTestStratum, type TestStratum } from './harness/stratum-test-worker';
+import { countWorkflows, waitFor } from './harness/wait';
 
 // ---------------------------------------------------------------------------------------------
 // Definitions. The worker runs in this process, so assets record what they saw in these arrays.
@@ -162,7 +163,7 @@ afterAll(async () => {
 
 describe('backfills on a real Temporal dev server', () => {
   test('bad requests are refused with a helpful message before anything starts', async () => {
-    const before = await countWorkflows();
+    const before = await countWorkflows(t.client, t.taskQueue);
     const id = uniqueId('refused');
     const refuse = (request: Partial<BackfillRequest>) => t.stratum.startBackfill({ selection: 'group:main', partitions: { from: '2024-01-01', to: '2024-01-05' }, backfillId: id, ...request });
 
@@ -199,7 +200,7 @@ describe('backfills on a real Temporal dev server', () => {
 
     await expect(t.client.workflow.getHandle(`stratum/backfill/${id}`).describe()).rejects.toThrow(WorkflowNotFoundError);
     await sleep(1_000); // visibility is eventually consistent: give a wrongly started workflow time to show up
-    expect(await countWorkflows()).toBe(before);
+    expect(await countWorkflows(t.client, t.taskQueue)).toBe(before);
     expect(await t.catalog.listRuns({ backfillId: id })).toHaveLength(0);
   });
 
@@ -552,17 +553,3 @@ function previousDay(day: string): string {
   return d.toISOString().slice(0, 10);
 }
 
-async function countWorkflows(): Promise<number> {
-  let n = 0;
-  for await (const _ of t.client.workflow.list({ query: `TaskQueue = '${t.taskQueue}'` })) n += 1;
-  return n;
-}
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await sleep(100);
-  }
-  throw new Error('condition not met in time');
-}

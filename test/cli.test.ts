@@ -1,23 +1,11 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { testTemporalAddress, uniqueTaskQueue } from './harness/test-env';
+import { runStratum } from './harness/cli-process';
 
 const root = path.resolve(__dirname, '..');
 const exampleDefs = path.join(root, 'examples', 'etl', 'defs.ts');
-
-/** Runs `stratum ARGS` as a user would; resolves with exit code and output. */
-function stratum(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(root, 'bin', 'stratum.js'), ...args], { env: { ...process.env, ...env }, cwd: root });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
 
 describe('the stratum CLI', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'stratum-cli-'));
@@ -30,7 +18,7 @@ describe('the stratum CLI', () => {
   };
 
   test('materialize runs the example end to end and prints every asset', async () => {
-    const { code, stdout, stderr } = await stratum(['materialize', '*', '--defs', exampleDefs, '--json'], env);
+    const { code, stdout, stderr } = await runStratum(['materialize', '*', '--defs', exampleDefs, '--json'], env);
     expect(stderr).toContain('running one in this process');
     expect(code).toBe(0);
     const result = JSON.parse(stdout);
@@ -43,29 +31,29 @@ describe('the stratum CLI', () => {
   });
 
   test('text output lists each materialized asset; assets show reads the history', async () => {
-    const run = await stratum(['materialize', 'sales/raw_orders+', '--defs', exampleDefs], env);
+    const run = await runStratum(['materialize', 'sales/raw_orders+', '--defs', exampleDefs], env);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/sales\/raw_orders\s+-\s+[0-9a-f]{16}/);
     expect(run.stdout).toContain('sales/clean_orders');
-    const show = await stratum(['assets', 'show', 'sales/clean_orders', '--defs', exampleDefs, '--json'], env);
+    const show = await runStratum(['assets', 'show', 'sales/clean_orders', '--defs', exampleDefs, '--json'], env);
     expect(show.code).toBe(0);
     expect(JSON.parse(show.stdout).history).toHaveLength(2);
-    const runs = await stratum(['runs', 'list', '--defs', exampleDefs, '--json'], env);
+    const runs = await runStratum(['runs', 'list', '--defs', exampleDefs, '--json'], env);
     expect(JSON.parse(runs.stdout).map((r: any) => r.status)).toEqual(['succeeded', 'succeeded']);
   });
 
   test('bad input is refused with a clear message and a non-zero exit, before anything starts', async () => {
-    const unknown = await stratum(['materialize', 'sales/clean_order', '--defs', exampleDefs], env);
+    const unknown = await runStratum(['materialize', 'sales/clean_order', '--defs', exampleDefs], env);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('did you mean "sales/clean_orders"');
-    const config = await stratum(['materialize', 'reports/sales_report', '--defs', exampleDefs, '--config', '{"reports/sales_report": {"topProducts": 0}}'], env);
+    const config = await runStratum(['materialize', 'reports/sales_report', '--defs', exampleDefs, '--config', '{"reports/sales_report": {"topProducts": 0}}'], env);
     expect(config.code).toBe(2);
     expect(config.stderr).toContain('reports/sales_report.topProducts');
     expect(config.stderr).not.toContain('Started run');
   });
 
   test('job run runs the asset job', async () => {
-    const { code, stderr } = await stratum(['job', 'run', 'sales_etl', '--defs', exampleDefs], env);
+    const { code, stderr } = await runStratum(['job', 'run', 'sales_etl', '--defs', exampleDefs], env);
     expect(code).toBe(0);
     expect(stderr).toMatch(/Run \S+ succeeded/);
   });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { captureError } from './harness/wait';
 import {
   asset,
   AssetCycleError,
@@ -140,11 +141,3 @@ describe('Definitions validation', () => {
   });
 });
 
-function captureError(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected an error');
-}

@@ -17,6 +17,7 @@ import {
   type IOManager,
 } from '../sdk';
 import { startTestStratum, type TestStratum } from './harness/stratum-test-worker';
+import { countWorkflows, waitFor } from './harness/wait';
 
 // Shared state the assets below use to behave differently per test.
 const attemptsSeen = new Map<string, number>();
@@ -174,10 +175,10 @@ describe('materialize on a real Temporal dev server', () => {
   });
 
   test('invalid config is refused before any workflow starts', async () => {
-    const before = await countWorkflows(t);
+    const before = await countWorkflows(t.client, t.taskQueue);
     await expect(t.stratum.start({ selection: 'configured', config: { configured: { limit: 'ten' } } })).rejects.toThrow(ConfigValidationError);
     await expect(t.stratum.start({ selection: 'configured' })).rejects.toThrow(/configured\.limit|configured/);
-    expect(await countWorkflows(t)).toBe(before);
+    expect(await countWorkflows(t.client, t.taskQueue)).toBe(before);
     const ok = await t.stratum.materialize({ selection: 'configured', config: { configured: { limit: 7 } } });
     expect(ok.steps[0]!.status).toBe('succeeded');
   });
@@ -241,17 +242,3 @@ describe('materialize on a real Temporal dev server', () => {
   });
 });
 
-async function countWorkflows(s: TestStratum): Promise<number> {
-  let n = 0;
-  for await (const _ of s.client.workflow.list({ query: `TaskQueue = '${s.taskQueue}'` })) n += 1;
-  return n;
-}
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await sleep(200);
-  }
-  throw new Error('condition not met in time');
-}

@@ -22,6 +22,7 @@ import {
   UnknownDynamicPartitionsError,
 } from '../sdk/dynamic-partitions-client';
 import { startTestStratum, type TestStratum } from './harness/stratum-test-worker';
+import { countWorkflows } from './harness/wait';
 
 const memory = inMemoryIOManager();
 const stored = (assetKey: string, partitionKey: string | null) => memory.values.get(['assets', assetKey, partitionKey ?? '__all__'].join('/'));
@@ -84,12 +85,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.stop();
 });
-
-async function countWorkflows(s: TestStratum): Promise<number> {
-  let n = 0;
-  for await (const _ of s.client.workflow.list({ query: `TaskQueue = '${s.taskQueue}'` })) n += 1;
-  return n;
-}
 
 /**
  * The run's result, or after `ms` an error naming what the run is stuck on (the last failure of
@@ -204,12 +199,12 @@ describe('partitioned assets on a real Temporal dev server', () => {
   });
 
   test('dynamic partitions: an unknown key is refused before any workflow starts, telling to add it; once added it runs', async () => {
-    const before = await countWorkflows(t);
+    const before = await countWorkflows(t.client, t.taskQueue);
     const error = await t.stratum.start({ selection: 'part/customer_orders', partitionKey: 'acme' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PartitionKeyError);
     expect((error as Error).message).toContain('stratum partitions add customers acme');
     expect((error as Error).message).toContain('it has no keys yet');
-    expect(await countWorkflows(t)).toBe(before);
+    expect(await countWorkflows(t.client, t.taskQueue)).toBe(before);
 
     expect(await addDynamicPartitions(t.catalog, defs, 'customers', ['acme', 'globex', 'acme'])).toEqual({
       name: 'customers',
@@ -250,7 +245,7 @@ describe('partitioned assets on a real Temporal dev server', () => {
   });
 
   test('a key outside its definition is refused naming the valid range, and no workflow starts', async () => {
-    const before = await countWorkflows(t);
+    const before = await countWorkflows(t.client, t.taskQueue);
     for (const key of ['2024-01-04', '2023-12-31']) {
       const error = await t.stratum.start({ selection: 'part/sales', partitionKey: key }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(PartitionKeyError);
@@ -261,7 +256,7 @@ describe('partitioned assets on a real Temporal dev server', () => {
     expect((malformed as PartitionKeyError).problem).toBe('format');
     await expect(t.stratum.start({ selection: 'part/sales' })).rejects.toThrow(/--partition KEY/);
     await expect(t.stratum.start({ selection: 'part/sales_report', partitionKey: '2024-01-01' })).rejects.toThrow(/None of the selected assets is partitioned/);
-    expect(await countWorkflows(t)).toBe(before);
+    expect(await countWorkflows(t.client, t.taskQueue)).toBe(before);
   });
 
   test('catalog partitionStatuses reflect materialized and failed partitions', async () => {

@@ -1,23 +1,11 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { testTemporalAddress, uniqueTaskQueue } from './harness/test-env';
+import { runStratum } from './harness/cli-process';
 
 const root = path.resolve(__dirname, '..');
 const defsFile = path.join(root, 'test', 'fixtures', 'partitioned-defs.ts');
-
-/** Runs `stratum ARGS` as a user would; resolves with exit code and output. */
-function stratum(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(root, 'bin', 'stratum.js'), ...args], { env: { ...process.env, ...env }, cwd: root });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
 
 describe('stratum partitions and --partition on the command line', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'stratum-partitions-cli-'));
@@ -28,7 +16,7 @@ describe('stratum partitions and --partition on the command line', () => {
     STRATUM_STORAGE_DIR: path.join(dir, 'storage'),
     STRATUM_DEFS: defsFile,
   };
-  const run = (...args: string[]) => stratum([...args, '--defs', defsFile], env);
+  const run = (...args: string[]) => runStratum([...args, '--defs', defsFile], env);
 
   test('materialize --partition runs one partition; a key outside the definition exits 2 naming the valid range', async () => {
     const ok = await run('materialize', 'cli/events', '--partition', '2024-01-01', '--json');

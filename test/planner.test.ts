@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { asset, ConfigValidationError, createPlan, Definitions, graph, InvalidRunRequestError, job, op, UnknownSelectionError } from '../sdk';
+import { captureError } from './harness/wait';
 
 const orders = asset({ key: 'orders', config: z.object({ limit: z.number().int().positive().default(10) }), retry: { maximumAttempts: 5 }, timeout: '2m' }, (_, ctx) =>
   Array.from({ length: ctx.config.limit }, (_, i) => i),
@@ -32,7 +33,7 @@ describe('planner', () => {
   });
 
   test('config failing its schema is refused with the exact path', () => {
-    const error = capture(() => createPlan(defs, { selection: 'orders', config: { orders: { limit: -1 } } }));
+    const error = captureError(() => createPlan(defs, { selection: 'orders', config: { orders: { limit: -1 } } }));
     expect(error).toBeInstanceOf(ConfigValidationError);
     expect(error.message).toContain('orders.limit');
     expect(error.message).toContain('nothing was started');
@@ -69,11 +70,3 @@ describe('planner', () => {
   });
 });
 
-function capture(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected an error');
-}

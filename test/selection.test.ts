@@ -1,4 +1,5 @@
 import { asset, Definitions, resolveSelection, SelectionSyntaxError, UnknownSelectionError } from '../sdk';
+import { captureError } from './harness/wait';
 
 //   raw -> clean -> daily ----> report
 //              \--> products --/
@@ -38,7 +39,7 @@ describe('selection grammar', () => {
   });
 
   test('unknown names are listed with near matches', () => {
-    const error = capture(() => resolveSelection(defs, 'sales/claen+, group:sale, owner:anna'));
+    const error = captureError(() => resolveSelection(defs, 'sales/claen+, group:sale, owner:anna'));
     expect(error).toBeInstanceOf(UnknownSelectionError);
     expect(error.message).toContain('"sales/claen" (did you mean "sales/clean"?)');
     expect(error.message).toContain('"group:sale" (did you mean "group:sales"?)');
@@ -50,11 +51,3 @@ describe('selection grammar', () => {
   });
 });
 
-function capture(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected an error');
-}

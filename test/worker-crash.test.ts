@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -9,20 +9,9 @@ import { openCatalog, type Catalog } from '../sdk/catalog';
 import { testTemporalAddress, uniqueTaskQueue } from './harness/test-env';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { startWorkerProcess } from './harness/cli-process';
 
-const root = path.resolve(__dirname, '..');
 const defsPath = path.join(__dirname, 'fixtures', 'crash-defs.ts');
-
-/** Starts `stratum worker` as a separate process, as a user would. */
-function startWorkerProcess(env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, [path.join(root, 'bin', 'stratum.js'), 'worker', '--defs', defsPath, '--no-start-server'], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stderr!.on('data', () => undefined);
-  child.stdout!.on('data', () => undefined);
-  return child;
-}
 
 describe('a worker killed mid-step', () => {
   let catalog: Catalog;
@@ -48,7 +37,7 @@ describe('a worker killed mid-step', () => {
     const { client, connection } = await connectClient({ address: env.TEMPORAL_ADDRESS, namespace: 'default', source: 'env' });
     const stratum = new StratumClient(client, definitions, { taskQueue: env.STRATUM_TASK_QUEUE, catalog });
 
-    const firstWorker = startWorkerProcess(env);
+    const firstWorker = startWorkerProcess(defsPath, env);
     workers.push(firstWorker);
     const run = await stratum.start({ selection: '*' });
 
@@ -59,7 +48,7 @@ describe('a worker killed mid-step', () => {
     firstWorker.kill('SIGKILL');
     await new Promise((resolve) => firstWorker.once('exit', resolve));
 
-    const secondWorker = startWorkerProcess(env);
+    const secondWorker = startWorkerProcess(defsPath, env);
     workers.push(secondWorker);
     const result = await run.result();
     secondWorker.kill('SIGTERM');

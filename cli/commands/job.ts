@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { openCliContext } from '../cli-context';
-import { positiveInt, withCommonOptions, withJsonOption } from '../common-options';
+import { withCommonOptions, withJsonOption, withRunOptions } from '../common-options';
 import { out, printJson, printTable } from '../output';
 import { parseConfigOption, parseTags } from '../run-config-option';
 import { startAndReport } from '../run-command';
@@ -12,12 +12,8 @@ export function configureJobCommand(program: Command): void {
     .command('run')
     .description('Run a job')
     .argument('<name>', 'job name')
-    .option('-p, --partition <key>', 'partition key')
-    .option('-c, --config <json|@file>', 'run config keyed by node name (op jobs) or asset key (asset jobs)')
-    .option('--tag <key=value...>', 'tags recorded with the run')
-    .option('--max-concurrent <n>', 'most steps running at once', positiveInt('--max-concurrent'))
-    .option('--detach', 'start the run and return at once')
     .addHelpText('after', '\nExample:\n  $ stratum job run etl_job --defs examples/etl/defs.ts');
+  withRunOptions(run, 'run config keyed by node name (op jobs) or asset key (asset jobs)');
   withJsonOption(withCommonOptions(run)).action(async (name: string, options) => {
     const ctx = await openCliContext(options);
     try {

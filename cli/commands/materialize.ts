@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { openCliContext } from '../cli-context';
-import { positiveInt, withCommonOptions, withJsonOption } from '../common-options';
+import { withCommonOptions, withJsonOption, withRunOptions } from '../common-options';
 import { parseConfigOption, parseTags } from '../run-config-option';
 import { startAndReport } from '../run-command';
 
@@ -10,12 +10,8 @@ export function configureMaterializeCommand(program: Command): void {
     .command('materialize')
     .description('Materialize a selection of assets as one run (a Temporal workflow)')
     .argument('<selection>', 'asset selection: "*", "orders", "orders+", "+report", "group:sales", "tag:k=v", "a,b"')
-    .option('-p, --partition <key>', 'partition key to materialize')
-    .option('-c, --config <json|@file>', 'run config keyed by step, as JSON or @path/to/file.json')
-    .option('--tag <key=value...>', 'tags recorded with the run')
-    .option('--max-concurrent <n>', 'most steps running at once', positiveInt('--max-concurrent'))
-    .option('--detach', 'start the run and return at once')
     .addHelpText('after', '\nExamples:\n  $ stratum materialize "*" --defs examples/etl/defs.ts\n  $ stratum materialize "+daily_revenue" --partition 2024-03-01 --config \'{"orders": {"limit": 10}}\'');
+  withRunOptions(command, 'run config keyed by step, as JSON or @path/to/file.json');
   withJsonOption(withCommonOptions(command)).action(async (selection: string, options) => {
     const ctx = await openCliContext(options);
     try {

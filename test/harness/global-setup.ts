@@ -1,7 +1,7 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startDevServer, type DevServer } from '../../cli/dev-server';
 import { findOrBuildTemporalCli } from '../../cli/temporal-binary';
+import { workflowBundle } from '../../worker/workflow-bundle';
 import { TestEnvVars } from './test-env';
 
 /** What the global setup leaves on `globalThis` for the global teardown (same process). */
@@ -19,60 +19,17 @@ function log(line: string): void {
   process.stderr.write(`[stratum test setup] ${line}\n`);
 }
 
-/** Bundle workflows/index.ts once per jest run; returns the file, or an error message. */
+/** The workflow bundle, built once per version of the workflow sources (shared with workers: `workflowBundle()`). */
 async function bundleWorkflows(): Promise<{ file: string } | { error: string }> {
-  const workflowsPath = path.join(repoRoot, 'workflows', 'index.ts');
-  if (!fs.existsSync(workflowsPath)) {
-    const error = `${path.relative(repoRoot, workflowsPath)} does not exist yet`;
-    log(`Skipping the workflow bundle: ${error}.`);
-    return { error };
-  }
   const started = Date.now();
   try {
-    const { bundleWorkflowCode } = await import('@temporalio/worker');
-    const quiet = (): void => undefined;
-    const { code } = await bundleWorkflowCode({
-      workflowsPath,
-      logger: {
-        log: quiet,
-        trace: quiet,
-        debug: quiet,
-        info: quiet,
-        warn: (message: string) => log(`bundler: ${message}`),
-        error: (message: string) => log(`bundler: ${message}`),
-      },
-    });
-    const cacheDir = path.join(repoRoot, '.stratum', 'cache');
-    fs.mkdirSync(cacheDir, { recursive: true });
-    // One file per jest run: concurrent runs (several people, CI shards) must not overwrite each other's bundle.
-    const file = path.join(cacheDir, `test-workflow-bundle-${process.pid}.js`);
-    fs.writeFileSync(file, code);
-    log(`Bundled workflows in ${((Date.now() - started) / 1000).toFixed(1)} s -> ${path.relative(repoRoot, file)}`);
-    return { file };
+    const { codePath } = await workflowBundle({ log });
+    log(`Workflow bundle ready in ${((Date.now() - started) / 1000).toFixed(1)} s -> ${path.relative(repoRoot, codePath)}`);
+    return { file: codePath };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     log(`Bundling workflows/index.ts failed; tests that need the bundle will fail:\n${message}`);
     return { error: `bundling workflows/index.ts failed: ${message.split('\n')[0]}` };
-  }
-}
-
-/** Remove bundles left behind by runs that died more than a day ago. */
-function removeOldBundles(): void {
-  const cacheDir = path.join(repoRoot, '.stratum', 'cache');
-  let names: string[];
-  try {
-    names = fs.readdirSync(cacheDir);
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    if (!/^test-workflow-bundle-\d+\.js$/.test(name)) continue;
-    const file = path.join(cacheDir, name);
-    try {
-      if (Date.now() - fs.statSync(file).mtimeMs > 24 * 3600_000) fs.rmSync(file, { force: true });
-    } catch {
-      // another run removed it
-    }
   }
 }
 
@@ -84,7 +41,6 @@ function removeOldBundles(): void {
 export default async function globalSetup(): Promise<void> {
   const globals: StratumTestGlobals = { server: null, bundleFile: null };
   (globalThis as Record<string, unknown>)[TEST_GLOBALS_KEY] = globals;
-  removeOldBundles();
 
   const cliPath = await findOrBuildTemporalCli({ log });
   process.env[TestEnvVars.temporalCli] = cliPath;
@@ -110,7 +66,6 @@ export default async function globalSetup(): Promise<void> {
     }
   }
   if (serverResult.status === 'rejected') {
-    if (globals.bundleFile) fs.rmSync(globals.bundleFile, { force: true });
     throw serverResult.reason;
   }
 }

@@ -1,11 +1,9 @@
-import * as fs from 'node:fs';
 import { TEST_GLOBALS_KEY, type StratumTestGlobals } from './global-setup';
 
-/** Jest global teardown: stop the shared dev server and remove this run's workflow bundle. */
+/** Jest global teardown: stop the shared dev server (the cached workflow bundle stays for the next run). */
 export default async function globalTeardown(): Promise<void> {
   const globals = (globalThis as Record<string, unknown>)[TEST_GLOBALS_KEY] as StratumTestGlobals | undefined;
   if (!globals) return;
-  if (globals.bundleFile) fs.rmSync(globals.bundleFile, { force: true });
   if (globals.server) {
     const started = Date.now();
     await globals.server.stop();

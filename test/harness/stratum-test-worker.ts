@@ -27,7 +27,7 @@ export interface TestStratum {
 let runtimeInstalled = false;
 
 /** Temporal's runtime logs every failed activity; tests fail on purpose, so keep it to errors unless STRATUM_TEST_VERBOSE is set. */
-function installQuietRuntime(): void {
+export function installQuietRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   try {

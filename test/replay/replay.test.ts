@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from '@temporalio/worker';
+import { installQuietRuntime } from '../harness/stratum-test-worker';
 import { testWorkflowBundlePath } from '../harness/test-env';
 
 const dir = path.join(__dirname, 'histories');
@@ -9,6 +10,8 @@ const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
 // Sensors and backfills live long: a deployed change to workflow code must replay the histories
 // of executions started before it. A failure here means the change needs patching (workflow.patched).
 describe('recorded workflow histories replay with the current workflow code', () => {
+  beforeAll(installQuietRuntime);
+
   test('there are recorded histories', () => {
     expect(files.length).toBeGreaterThanOrEqual(2);
   });
