@@ -88,6 +88,7 @@ export interface BackfillState {
   done: number;
   failed: number;
   skipped: number;
+  /** The latest failed item ids (at most 10,000 are carried from run to run). */
   failedItems: string[];
   startedAt: number;
   paused: boolean;

@@ -40,6 +40,9 @@ const recordItemsFailed = proxyActivities({ startToCloseTimeout: '2m', retry: { 
 
 type PendingItem = BackfillItem & { attempt: number };
 
+/** Failed item ids carried across continue-as-new (bounded so the input stays far below 2 MB). */
+const MAX_CARRIED_FAILURES = 10_000;
+
 /**
  * A backfill: one child `materialize` run per partition (or per chunk of partitions under a
  * backfill policy), at most `maxConcurrent` in flight, each waiting for the earlier items it
@@ -202,7 +205,8 @@ export async function backfill(input: BackfillWorkflowInput): Promise<BackfillPr
       if (exhausted && running.size === 0) break;
       if (timeToContinueAsNew() && running.size === 0) {
         await condition(allHandlersFinished);
-        state.failedItems = [...failed];
+        // Dependencies point at recent items (yesterday's partition): the latest failures are the ones that matter.
+        state.failedItems = [...failed].slice(-MAX_CARRIED_FAILURES);
         await continueAsNew<typeof backfill>({ ...input, state });
       }
       changed = false;

@@ -6,6 +6,7 @@ import {
   defineQuery,
   isCancellation,
   proxyActivities,
+  proxyLocalActivities,
   setCurrentDetails,
   setHandler,
   workflowInfo,
@@ -25,7 +26,11 @@ import {
 } from '../sdk/plan';
 import { describeStepFailure, isStepCancellation } from './step-failure';
 
-const runActivities = proxyActivities<Record<string, (...args: any[]) => Promise<any>>>({
+/**
+ * Run bookkeeping runs as local activities: inside the workflow task, on the worker that runs the
+ * workflow, with no task-queue round trip. A run's steps stay regular activities.
+ */
+const runActivities = proxyLocalActivities<Record<string, (...args: any[]) => Promise<any>>>({
   startToCloseTimeout: '1m',
   retry: { maximumAttempts: 10, initialInterval: '500ms', nonRetryableErrorTypes: ['UnknownStepError'] },
 }) as unknown as { [RUN_ACTIVITY.startRun]: RunActivities['startRun']; [RUN_ACTIVITY.finishRun]: RunActivities['finishRun'] };
