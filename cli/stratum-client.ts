@@ -114,7 +114,7 @@ export class StratumClient {
       only,
       maxConcurrent,
       partitionRetries,
-      childrenPerWorkflowRun: request.childrenPerWorkflowRun ?? 500,
+      childrenPerWorkflowRun: request.childrenPerWorkflowRun ?? 2_000,
       total: items,
     };
     const handle = await this.client.workflow.start('backfill', {

@@ -20,6 +20,12 @@ export interface StratumWorkerOptions {
   shutdownGraceTime?: Duration;
   /** Steps this worker runs at once. Default 100. */
   maxConcurrentSteps?: number;
+  /**
+   * Workflow executions kept in memory between their tasks. Default 400: plenty for a backfill
+   * with hundreds of children in flight, while the SDK's own default (sized from the heap limit,
+   * ~2,000 on a 4 GB heap) lets an idle-looking worker grow past 400 MB.
+   */
+  maxCachedWorkflows?: number;
   /** Prebuilt workflow bundle (tests share one); default: built and cached on first start. */
   workflowBundle?: { codePath: string } | { code: string };
   identity?: string;
@@ -62,6 +68,7 @@ export async function createWorker(definitions: Definitions, options: StratumWor
     activities: createActivities({ definitions, catalog, resources }),
     shutdownGraceTime: durationToMs(options.shutdownGraceTime ?? '30s', 'shutdownGraceTime'),
     maxConcurrentActivityTaskExecutions: options.maxConcurrentSteps ?? 100,
+    maxCachedWorkflows: options.maxCachedWorkflows ?? 400,
     ...(options.identity ? { identity: options.identity } : {}),
   });
   return {

@@ -1,0 +1,391 @@
+/**
+ * `npm run bench -- backfill`: backfill throughput, worker memory and workflow history sizes.
+ *
+ * Starts an in-memory dev server and one `stratum worker` PROCESS (bench/backfill-defs.ts), then
+ * - backfills 1,000 daily partitions of a 3-asset chain (3,000 asset-partitions) with maxConcurrent 32;
+ * - backfills 20,000 hourly partitions of a one-asset no-op graph, which must complete within 12
+ *   minutes: past that `bigWallMs` is null (`bigActualWallMs` still has the time), and past a hard
+ *   20-minute timeout the backfill is cancelled so the benchmark always ends.
+ * The worker's RSS is sampled from /proc every 200 ms (peak = max of the samples and VmHWM). After
+ * each backfill, every workflow run of it (it continues-as-new) is described for its history
+ * length and size, against Temporal's warning thresholds (10,240 events, 10 MiB). Catalog
+ * partition counts are checked at the end. Ends with one JSON line:
+ * `{"bench":"backfill","partitions":1000,"assetPartitionsPerSec":…,"wallMs":…,"peakRssMb":…,"bigPartitions":20000,"bigWallMs":…,…}`.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Client, Connection } from '@temporalio/client';
+import type { BackfillHandle } from '../cli/backfill-handle';
+import { startDevServer, type DevServer } from '../cli/dev-server';
+import { loadDefinitions } from '../cli/load-definitions';
+import { StratumClient } from '../cli/stratum-client';
+import { backfillWorkflowId, type BackfillProgress, type BackfillRequest } from '../sdk/backfill';
+import { openCatalog, type Catalog } from '../sdk/catalog';
+
+const DAILY_ASSETS = ['bench/events', 'bench/cleaned', 'bench/summary'];
+const BIG_ASSET = 'bench/tick';
+/** First partitions of bench/backfill-defs.ts (not imported: the definitions are loaded after STRATUM_STORAGE_DIR is set). */
+const DAILY_START = '2020-01-01';
+const HOURLY_START = '2022-01-01-00:00';
+const PROGRESS_EVERY_MS = 5_000;
+const RSS_EVERY_MS = 200;
+/** Temporal's default history warnings: `limit.historyCount.warn` and `limit.historySize.warn`. */
+const HISTORY_EVENTS_WARN = 10_240;
+const HISTORY_BYTES_WARN = 10 * 1024 * 1024;
+const TASK_QUEUE = 'bench-backfill';
+
+const root = path.resolve(__dirname, '..');
+const defsPath = path.join(__dirname, 'backfill-defs.ts');
+const log = (line: string) => process.stdout.write(`${line}\n`);
+const mb = (kb: number) => Math.round((kb / 1024) * 10) / 10;
+
+/** `2020-01-01` + n days, as a daily partition key. */
+function dayKey(start: string, plusDays: number): string {
+  return new Date(Date.parse(`${start}T00:00:00Z`) + plusDays * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** `2022-01-01-00:00` + n hours, as an hourly partition key (UTC, `yyyy-MM-dd-HH:mm`). */
+function hourKey(start: string, plusHours: number): string {
+  const iso = new Date(Date.parse(`${start.slice(0, 10)}T${start.slice(11)}:00Z`) + plusHours * 3_600_000).toISOString();
+  return `${iso.slice(0, 10)}-${iso.slice(11, 16)}`;
+}
+
+/** VmRSS / VmHWM of a process in kB, or null when it is gone. */
+function procStatus(pid: number): { rssKb: number; hwmKb: number } | null {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+)\\s+kB`, 'm').exec(status)?.[1] ?? 0);
+    return { rssKb: field('VmRSS'), hwmKb: field('VmHWM') };
+  } catch {
+    return null;
+  }
+}
+
+/** Samples a process's RSS; `phase()` starts a new phase peak, the overall peak keeps going. */
+class RssSampler {
+  peakKb = 0;
+  phasePeakKb = 0;
+  lastKb = 0;
+  private timer: NodeJS.Timeout;
+
+  constructor(private readonly pid: number) {
+    this.timer = setInterval(() => this.sample(), RSS_EVERY_MS);
+    this.sample();
+  }
+
+  sample(): void {
+    const s = procStatus(this.pid);
+    if (!s) return;
+    this.lastKb = s.rssKb;
+    this.peakKb = Math.max(this.peakKb, s.rssKb, s.hwmKb);
+    this.phasePeakKb = Math.max(this.phasePeakKb, s.rssKb);
+  }
+
+  phase(): void {
+    this.sample();
+    this.phasePeakKb = this.lastKb;
+  }
+
+  stop(): void {
+    this.sample();
+    clearInterval(this.timer);
+  }
+}
+
+/** The `stratum worker` process, with the tail of its output kept for error messages. */
+interface WorkerProcess {
+  child: ChildProcess;
+  output: string[];
+  /** Output lines mentioning the workflow history (warnings the SDK or server might print). */
+  historyLines: string[];
+  exited: Promise<void>;
+}
+
+function startWorkerProcess(env: NodeJS.ProcessEnv): WorkerProcess {
+  const child = spawn(process.execPath, [path.join(root, 'bin', 'stratum.js'), 'worker', '--defs', defsPath, '--no-start-server', '--grace', '2s'], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  const historyLines: string[] = [];
+  const keep = (chunk: Buffer) => {
+    const text = chunk.toString();
+    output.push(text);
+    if (output.length > 200) output.splice(0, output.length - 200);
+    for (const line of text.split('\n')) if (/history/i.test(line)) historyLines.push(line.trim());
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const exited = new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once('exit', () => resolve());
+  });
+  return { child, output, historyLines, exited };
+}
+
+async function waitForWorkerReady(worker: WorkerProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!worker.output.join('').includes('Worker polling task queue')) {
+    if (worker.child.exitCode !== null || worker.child.signalCode !== null) {
+      throw new Error(`The worker process exited before polling (code ${worker.child.exitCode}, signal ${worker.child.signalCode}):\n${worker.output.join('')}`);
+    }
+    if (Date.now() > deadline) throw new Error(`The worker process did not start polling within ${timeoutMs / 1000} s:\n${worker.output.join('')}`);
+    await sleep(100);
+  }
+}
+
+async function stopWorkerProcess(worker: WorkerProcess): Promise<void> {
+  const { child } = worker;
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  const stopped = await Promise.race([worker.exited.then(() => true), sleep(15_000).then(() => false)]);
+  if (!stopped) {
+    child.kill('SIGKILL');
+    await worker.exited;
+  }
+}
+
+/** Sizes of the backfill benchmark (`npm run bench -- backfill` uses the defaults). */
+export interface BackfillBenchOptions {
+  /** Daily partitions of the 3-asset graph (default 1,000). */
+  partitions?: number;
+  /** Hourly partitions of the one-asset graph (default 20,000; 0 skips that backfill). */
+  bigPartitions?: number;
+  /** Child runs in flight at once (default 32). */
+  maxConcurrent?: number;
+  /** Time the big backfill must complete in to count (default 12 minutes); past it, `bigWallMs` is null. */
+  timeLimitMs?: number;
+  /** Time each backfill gets before it is cancelled, so the benchmark always ends (default 20 minutes). */
+  hardTimeoutMs?: number;
+}
+
+interface BackfillOutcome {
+  backfillId: string;
+  result: BackfillProgress | null;
+  /** Start request to result; null when it timed out. */
+  wallMs: number | null;
+  timedOut: boolean;
+  phasePeakRssKb: number;
+}
+
+/**
+ * Starts a backfill, prints progress every 5 s, waits for its result within the timeout (cancelling
+ * it on timeout), and fails early if the worker process dies.
+ */
+async function runBackfill(label: string, stratum: StratumClient, request: BackfillRequest, expectedTotal: number, worker: WorkerProcess, rss: RssSampler, timeoutMs: number): Promise<BackfillOutcome> {
+  rss.phase();
+  const started = Date.now();
+  const backfill: BackfillHandle = await stratum.startBackfill(request);
+  if (backfill.total !== expectedTotal) {
+    await backfill.cancel().catch(() => undefined);
+    throw new Error(`${label}: the backfill counts ${backfill.total} child runs, expected ${expectedTotal}.`);
+  }
+  log(`${label}: backfill ${backfill.backfillId} started, ${backfill.total} child runs, maxConcurrent ${request.maxConcurrent}.`);
+  const ticker = setInterval(() => {
+    backfill.progress().then(
+      (p) => log(`  [${secs(Date.now() - started)}] ${p.done}/${p.total} done, ${p.failed} failed, ${p.running} running, ${p.ratePerSec} runs/s, workflow run ${p.workflowRuns}, worker RSS ${mb(rss.lastKb)} MB`),
+      (error: unknown) => log(`  [${secs(Date.now() - started)}] progress query failed: ${error instanceof Error ? error.message : String(error)}`),
+    );
+  }, PROGRESS_EVERY_MS);
+  try {
+    const outcome = await Promise.race([
+      backfill.result().then((result) => ({ kind: 'result' as const, result })),
+      sleep(timeoutMs).then(() => ({ kind: 'timeout' as const })),
+      worker.exited.then(() => ({ kind: 'worker-exited' as const })),
+    ]);
+    const wallMs = Date.now() - started;
+    if (outcome.kind === 'worker-exited') {
+      throw new Error(`${label}: the worker process exited during the backfill (code ${worker.child.exitCode}, signal ${worker.child.signalCode}):\n${worker.output.join('')}`);
+    }
+    if (outcome.kind === 'timeout') {
+      const p = await backfill.progress().catch(() => null);
+      log(`${label}: NOT finished within ${minutes(timeoutMs)}${p ? ` (${p.done}/${p.total} done, ${p.ratePerSec} runs/s)` : ''}; cancelling it.`);
+      await backfill.cancel().catch(() => undefined);
+      const canceled = await Promise.race([backfill.result().catch(() => null), sleep(60_000).then(() => null)]);
+      if (!canceled) await backfill.handle.terminate('benchmark timeout').catch(() => undefined);
+      return { backfillId: backfill.backfillId, result: canceled, wallMs: null, timedOut: true, phasePeakRssKb: rss.phasePeakKb };
+    }
+    return { backfillId: backfill.backfillId, result: outcome.result, wallMs, timedOut: false, phasePeakRssKb: rss.phasePeakKb };
+  } catch (error) {
+    await backfill.cancel().catch(() => undefined);
+    throw error;
+  } finally {
+    clearInterval(ticker);
+  }
+}
+
+interface HistoryFigures {
+  runs: number;
+  maxEvents: number;
+  maxBytes: number;
+  perRun: number[];
+  warning: boolean;
+}
+
+/**
+ * History length and size of every workflow run of a backfill (one per continue-as-new), from
+ * `describe()` of each run the visibility store lists (waiting for it to list all `expectedRuns`).
+ */
+async function backfillHistory(client: Client, backfillId: string, expectedRuns: number): Promise<HistoryFigures> {
+  const workflowId = backfillWorkflowId(backfillId);
+  let runIds: string[] = [];
+  for (let attempt = 0; attempt < 30; attempt++) {
+    runIds = [];
+    for await (const execution of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) runIds.push(execution.runId);
+    if (runIds.length >= expectedRuns) break;
+    await sleep(500);
+  }
+  const perRun: number[] = [];
+  let maxBytes = 0;
+  for (const runId of runIds) {
+    const description = await client.workflow.getHandle(workflowId, runId).describe();
+    perRun.push(description.historyLength);
+    maxBytes = Math.max(maxBytes, description.historySize ?? 0);
+  }
+  const maxEvents = Math.max(0, ...perRun);
+  return { runs: runIds.length, maxEvents, maxBytes, perRun, warning: maxEvents > HISTORY_EVENTS_WARN || maxBytes > HISTORY_BYTES_WARN };
+}
+
+function describeHistory(label: string, history: HistoryFigures, resultRuns: number | undefined): void {
+  log(`${label}: ${resultRuns ?? '?'} workflow runs (result.workflowRuns); ${history.runs} listed by visibility.`);
+  log(`  history per run: max ${history.maxEvents} events (warning at ${HISTORY_EVENTS_WARN}), max ${(history.maxBytes / 1024).toFixed(0)} KiB (warning at ${HISTORY_BYTES_WARN / 1024 / 1024} MiB)`);
+  log(`  history-size warning: ${history.warning ? 'YES — a run went past the threshold' : 'none'}`);
+}
+
+export async function runBench(options: BackfillBenchOptions = {}): Promise<void> {
+  const partitions = options.partitions ?? 1_000;
+  const bigPartitions = options.bigPartitions ?? 20_000;
+  const maxConcurrent = options.maxConcurrent ?? 32;
+  const timeLimitMs = options.timeLimitMs ?? 12 * 60_000;
+  const timeoutMs = Math.max(options.hardTimeoutMs ?? 20 * 60_000, timeLimitMs);
+  const dir = mkdtempSync(path.join(tmpdir(), 'stratum-bench-backfill-'));
+  const storageDir = path.join(dir, 'storage');
+  const catalogFile = path.join(dir, 'catalog.db');
+  // The benchmark's own copy of the definitions resolves the filesystem IO manager's folder from this.
+  process.env.STRATUM_STORAGE_DIR = storageDir;
+  let server: DevServer | undefined;
+  let worker: WorkerProcess | undefined;
+  let rss: RssSampler | undefined;
+  let connection: Connection | undefined;
+  let catalog: Catalog | undefined;
+  try {
+    log('Starting a Temporal dev server (in memory, headless)…');
+    server = await startDevServer({ port: 0, dbFile: null, headless: true, log: () => undefined });
+    const env = {
+      TEMPORAL_ADDRESS: server.address,
+      TEMPORAL_NAMESPACE: 'default',
+      STRATUM_TASK_QUEUE: TASK_QUEUE,
+      STRATUM_CATALOG: catalogFile,
+      STRATUM_STORAGE_DIR: storageDir,
+    };
+    log(`Starting a worker process: stratum worker --defs ${path.relative(root, defsPath)}…`);
+    worker = startWorkerProcess(env);
+    rss = new RssSampler(worker.child.pid!);
+    await waitForWorkerReady(worker, 120_000);
+    log(`Worker ${worker.child.pid} polling; RSS at start ${mb(rss.lastKb)} MB.`);
+
+    const definitions = loadDefinitions(defsPath);
+    catalog = await openCatalog(catalogFile);
+    connection = await Connection.connect({ address: server.address });
+    const client = new Client({ connection, namespace: 'default' });
+    const stratum = new StratumClient(client, definitions, { taskQueue: TASK_QUEUE, catalog });
+
+    // --- 1,000 daily partitions × 3 assets
+    const from = dayKey(DAILY_START, 0);
+    const to = dayKey(DAILY_START, partitions - 1);
+    log('');
+    log(`Backfill 1: ${partitions} daily partitions (${from} to ${to}) of ${DAILY_ASSETS.join(' -> ')}, maxConcurrent ${maxConcurrent}`);
+    const small = await runBackfill('daily', stratum, { selection: 'group:bench_daily', partitions: { from, to }, maxConcurrent }, partitions, worker, rss, timeoutMs);
+    if (small.timedOut || !small.result) throw new Error(`The ${partitions}-partition backfill did not finish within ${minutes(timeoutMs)}.`);
+    if (small.result.status !== 'completed') {
+      throw new Error(`The ${partitions}-partition backfill ended ${small.result.status}: ${small.result.failed} failed (${small.result.failedItems.slice(0, 10).join(', ')}).\nWorker output:\n${worker.output.join('')}`);
+    }
+    const wallMs = small.wallMs!;
+    const assetPartitionsPerSec = round((partitions * DAILY_ASSETS.length) / (wallMs / 1000));
+    const smallHistory = await backfillHistory(client, small.backfillId, small.result.workflowRuns);
+    const counts: Record<string, number> = {};
+    for (const key of DAILY_ASSETS) counts[key] = (await catalog.partitionSummary(key)).materialized;
+    const countsOk = DAILY_ASSETS.every((key) => counts[key] === partitions);
+    log(`daily: ${small.result.status} in ${secs(wallMs)}: ${assetPartitionsPerSec} asset-partitions/s (${round(partitions / (wallMs / 1000))} partition runs/s), worker RSS peak ${mb(small.phasePeakRssKb)} MB`);
+    describeHistory('daily', smallHistory, small.result.workflowRuns);
+    log(`  catalog: ${DAILY_ASSETS.map((k) => `${k} ${counts[k]}`).join(', ')} materialized partitions — ${countsOk ? 'OK' : `MISMATCH (expected ${partitions} each)`}`);
+    if (!countsOk) throw new Error(`Catalog partition counts do not match the backfill: ${JSON.stringify(counts)}, expected ${partitions} each.`);
+
+    // --- 20,000 hourly partitions × 1 asset
+    let big: BackfillOutcome | null = null;
+    let bigHistory: HistoryFigures | null = null;
+    if (bigPartitions > 0) {
+      const bigFrom = hourKey(HOURLY_START, 0);
+      const bigTo = hourKey(HOURLY_START, bigPartitions - 1);
+      log('');
+      log(`Backfill 2: ${bigPartitions} hourly partitions (${bigFrom} to ${bigTo}) of ${BIG_ASSET}, maxConcurrent ${maxConcurrent} (must complete within ${minutes(timeLimitMs)}; cancelled after ${minutes(timeoutMs)})`);
+      big = await runBackfill('hourly', stratum, { selection: 'group:bench_hourly', partitions: { from: bigFrom, to: bigTo }, maxConcurrent }, bigPartitions, worker, rss, timeoutMs);
+      bigHistory = await backfillHistory(client, big.backfillId, big.result?.workflowRuns ?? 1);
+      const bigMaterialized = (await catalog.partitionSummary(BIG_ASSET)).materialized;
+      if (big.timedOut) log(`hourly: did not complete within ${minutes(timeoutMs)} (cancelled); bigWallMs = null.`);
+      else {
+        log(`hourly: ${big.result!.status} in ${secs(big.wallMs!)}: ${round(bigPartitions / (big.wallMs! / 1000))} partition runs/s, ${big.result!.failed} failed, worker RSS peak ${mb(big.phasePeakRssKb)} MB`);
+        if (big.wallMs! > timeLimitMs) log(`hourly: took longer than ${minutes(timeLimitMs)}; bigWallMs = null (bigActualWallMs has the time).`);
+      }
+      describeHistory('hourly', bigHistory, big.result?.workflowRuns);
+      const complete = !big.timedOut && big.result?.status === 'completed';
+      log(`  catalog: ${BIG_ASSET} ${bigMaterialized} materialized partitions${complete ? (bigMaterialized === bigPartitions ? ' — OK' : ` — MISMATCH (expected ${bigPartitions})`) : ''}`);
+    }
+    const bigCompleted = big !== null && !big.timedOut && big.result?.status === 'completed';
+    const bigActualWallMs = bigCompleted ? big!.wallMs : null;
+    const bigWallMs = bigActualWallMs !== null && bigActualWallMs <= timeLimitMs ? bigActualWallMs : null;
+    const bigStatus = big === null ? 'skipped' : big.timedOut ? 'timeout' : bigCompleted && bigWallMs === null ? 'over_time_limit' : big.result!.status;
+
+    rss.stop();
+    const peakRssMb = mb(rss.peakKb);
+    const historyWarning = smallHistory.warning || (bigHistory?.warning ?? false) || worker.historyLines.length > 0;
+    const maxHistoryEvents = Math.max(smallHistory.maxEvents, bigHistory?.maxEvents ?? 0);
+    log('');
+    log(`Summary (${maxConcurrent} child runs at once, dev server and one worker process on this machine):`);
+    log(`  ${partitions} partitions × ${DAILY_ASSETS.length} assets: ${secs(wallMs)}, ${assetPartitionsPerSec} asset-partitions/s (target >= 40)`);
+    log(`  ${bigPartitions} partitions × 1 asset: ${bigWallMs !== null ? secs(bigWallMs) : bigStatus === 'skipped' ? 'skipped' : bigActualWallMs !== null ? `${secs(bigActualWallMs)}, over the ${minutes(timeLimitMs)} limit` : `did not complete (${bigStatus})`}`);
+    log(`  peak worker RSS: ${peakRssMb} MB (target < 400 MB)`);
+    log(`  max history per workflow run: ${maxHistoryEvents} events; history-size warning: ${historyWarning ? 'YES' : 'no'}`);
+    if (worker.historyLines.length > 0) log(`  worker output mentioning history:\n    ${worker.historyLines.slice(0, 10).join('\n    ')}`);
+    log(
+      JSON.stringify({
+        bench: 'backfill',
+        partitions,
+        assetPartitionsPerSec,
+        wallMs,
+        peakRssMb,
+        bigPartitions,
+        bigWallMs,
+        bigActualWallMs,
+        maxHistoryEvents,
+        historyWarning,
+        workflowRuns: small.result.workflowRuns,
+        bigWorkflowRuns: big?.result?.workflowRuns ?? null,
+        bigStatus,
+      }),
+    );
+  } finally {
+    rss?.stop();
+    if (worker) await stopWorkerProcess(worker);
+    await connection?.close().catch(() => undefined);
+    await catalog?.close().catch(() => undefined);
+    await server?.stop().catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function minutes(ms: number): string {
+  return `${Math.round((ms / 60_000) * 10) / 10} minutes`;
+}
+
+function secs(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}
