@@ -13,7 +13,7 @@
  * `{"bench":"backfill","partitions":1000,"assetPartitionsPerSec":…,"wallMs":…,"peakRssMb":…,"bigPartitions":20000,"bigWallMs":…,…}`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -53,15 +53,41 @@ function hourKey(start: string, plusHours: number): string {
   return `${iso.slice(0, 10)}-${iso.slice(11, 16)}`;
 }
 
-/** VmRSS / VmHWM of a process in kB, or null when it is gone. */
-function procStatus(pid: number): { rssKb: number; hwmKb: number } | null {
+/** VmRSS / VmHWM of one process in kB, or null when it is gone. */
+function procStatusOf(pid: number): { rssKb: number; hwmKb: number } | null {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+)\\s+kB`, 'm').exec(status)?.[1] ?? 0);
+    const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
     return { rssKb: field('VmRSS'), hwmKb: field('VmHWM') };
   } catch {
     return null;
   }
+}
+
+/** Direct children of a process (`stratum worker` runs the worker itself in a heap-capped child). */
+function childPids(pid: number): number[] {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((task) =>
+      readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number),
+    );
+  } catch {
+    return [];
+  }
+}
+
+/** VmRSS / VmHWM of a process and its children, summed, in kB; null when the process is gone. */
+function procStatus(pid: number): { rssKb: number; hwmKb: number } | null {
+  const own = procStatusOf(pid);
+  if (!own) return null;
+  let { rssKb, hwmKb } = own;
+  for (const child of childPids(pid)) {
+    const s = procStatusOf(child);
+    if (s) {
+      rssKb += s.rssKb;
+      hwmKb += s.hwmKb;
+    }
+  }
+  return { rssKb, hwmKb };
 }
 
 /** Samples a process's RSS; `phase()` starts a new phase peak, the overall peak keeps going. */

@@ -15,6 +15,7 @@ import { StratumClient } from '../cli/stratum-client';
 import { openCatalog, type Catalog } from '../sdk/catalog';
 import { testTemporalAddress, uniqueTaskQueue } from './harness/test-env';
 import { exited, startWorkerProcess } from './harness/cli-process';
+import { waitFor } from './harness/wait';
 
 const defsPath = path.join(__dirname, 'fixtures', 'backfill-crash-defs.ts');
 const assetKeys = ['bfcrash/events', 'bfcrash/summary'];
@@ -92,8 +93,8 @@ describe('a worker killed in the middle of a backfill', () => {
     }
     expect(stepsLogged(stepsLog).filter((s) => s.asset === 'bfcrash/summary').length).toBeGreaterThanOrEqual(5);
     // Child runs are in flight when the worker dies.
-    const inFlightAtKill = (await catalog.listRuns({ backfillId: backfill.backfillId, limit: 1_000 })).filter((r) => r.status === 'started');
-    expect(inFlightAtKill.length).toBeGreaterThan(0);
+    const inFlight = async () => (await catalog!.listRuns({ backfillId: backfill.backfillId, limit: 1_000 })).filter((r) => r.status === 'started').length;
+    await waitFor(async () => (await inFlight()) > 0, 10_000, 20);
     firstWorker.kill('SIGKILL');
     await exited(firstWorker);
     const doneAtKill = new Set(stepsLogged(stepsLog).filter((s) => s.asset === 'bfcrash/summary').map((s) => s.partitionKey));

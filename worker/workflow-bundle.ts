@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdir, readdir, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
-import { bundleWorkflowCode } from '@temporalio/worker';
 
 const PACKAGE_ROOT = path.resolve(__dirname, '..');
 
@@ -20,6 +20,19 @@ async function workflowSources(): Promise<string[]> {
   return files.sort();
 }
 
+/** Runs webpack in a child process (its memory goes away with it); rejects with the bundler's output. */
+function buildInChildProcess(out: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(__dirname, 'build-workflow-bundle.ts'), out], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`Bundling the Stratum workflows failed:\n${stderr.trim()}`))));
+  });
+}
+
 /**
  * The bundled workflow code, built with webpack once per version of the workflow sources and
  * cached in `<cacheDir>/workflow-bundle-<hash>.js`, so workers start in about a second instead
@@ -36,13 +49,9 @@ export async function workflowBundle(options: { cacheDir?: string; log?: (line: 
   } catch {
     options.log?.('Bundling Stratum workflows (first start after a change)…');
   }
-  const { code } = await bundleWorkflowCode({
-    workflowsPath: require.resolve('../workflows'),
-    logger: { trace() {}, debug() {}, info() {}, warn: (m: string) => options.log?.(m), error: (m: string) => options.log?.(m), log() {} } as any,
-  });
   await mkdir(cacheDir, { recursive: true });
   const temporary = `${codePath}.${process.pid}.tmp`;
-  await writeFile(temporary, code);
+  await buildInChildProcess(temporary);
   await rename(temporary, codePath);
   return { codePath };
 }

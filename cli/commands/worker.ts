@@ -22,7 +22,11 @@ export async function runWorkerUntilSignal(options: { defs: string; catalog?: st
     maxConcurrentSteps: options.maxConcurrentSteps,
   });
   let signals = 0;
+  let lastSignalAt = 0;
   const stop = (signal: string) => {
+    // Ctrl-C reaches both `stratum` and its heap-capped worker process: one press, one signal.
+    if (Date.now() - lastSignalAt < 1_000) return;
+    lastSignalAt = Date.now();
     signals += 1;
     if (signals > 1) {
       log('Second signal: exiting now.');
