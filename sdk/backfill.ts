@@ -111,6 +111,8 @@ export interface BackfillProgress {
   failed: number;
   running: number;
   remaining: number;
+  /** Partitions left out by `only` (already materialized, or not failed). */
+  skipped: number;
   /** Finished child runs per second since the start. */
   ratePerSec: number;
   startedAt: number;

@@ -86,6 +86,7 @@ export async function backfill(input: BackfillWorkflowInput): Promise<BackfillPr
       failed: state.failed,
       running: running.size,
       remaining: Math.max(0, input.total - finished - running.size),
+      skipped: state.skipped,
       ratePerSec: Math.round((finished / elapsed) * 100) / 100,
       startedAt: state.startedAt,
       workflowRuns: state.workflowRuns,

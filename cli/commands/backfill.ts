@@ -22,7 +22,7 @@ function printSummary(p: BackfillProgress, json: boolean | undefined): void {
   if (json) return printJson(p);
   out(`Backfill ${p.backfillId}  ${p.status}`);
   out(`  ${progressLine(p)}`);
-  out(`  started ${formatTime(p.startedAt)}, ${p.workflowRuns} workflow run${p.workflowRuns === 1 ? '' : 's'}`);
+  out(`  started ${formatTime(p.startedAt)}, ${p.workflowRuns} workflow run${p.workflowRuns === 1 ? '' : 's'}${p.skipped ? `, ${p.skipped} partitions skipped by --missing-only/--failed-only` : ''}`);
   if (p.failedItems.length) out(`  failed: ${p.failedItems.join(', ')}${p.failed > p.failedItems.length ? ', …' : ''}`);
 }
 
