@@ -5,7 +5,6 @@ import { DirectedGraph } from './asset-graph';
 import { durationToMs } from './duration';
 import {
   AssetCycleError,
-  ConfigValidationError,
   DuplicateKeyError,
   InvalidConfigSchemaError,
   InvalidDefinitionError,
@@ -243,7 +242,7 @@ export class Definitions {
         }
       }
       if (problems.length > 0) {
-        throw new InvalidConfigSchemaError(`job "${job.name}"`, `its config does not fit its ops' schemas: ${new ConfigValidationError(problems).problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+        throw new InvalidConfigSchemaError(`job "${job.name}"`, `its config does not fit its ops' schemas: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
       }
     }
   }

@@ -24,7 +24,7 @@ import {
   type StepActivityResult,
   type StepOutcome,
 } from '../sdk/plan';
-import { describeStepFailure, isStepCancellation } from './step-failure';
+import { describeStepFailure } from './step-failure';
 
 /**
  * Run bookkeeping runs as local activities: inside the workflow task, on the worker that runs the
@@ -94,7 +94,7 @@ export async function materialize(plan: Plan): Promise<RunResult> {
       (error) =>
         settle({
           key: step.key,
-          status: isStepCancellation(error) ? 'canceled' : 'failed',
+          status: isCancellation(error) ? 'canceled' : 'failed',
           assetKeys: step.assetKeys,
           startedAt: launchedAt,
           endedAt: Date.now(),

@@ -1,4 +1,4 @@
-import { ActivityFailure, ApplicationFailure, isCancellation, TimeoutFailure } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, TimeoutFailure } from '@temporalio/workflow';
 
 /** A one-line description of why a step's activity failed, for run results and the catalog. */
 export function describeStepFailure(error: unknown): string {
@@ -13,7 +13,3 @@ export function describeStepFailure(error: unknown): string {
   return cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
 }
 
-/** True when a step ended because the run was cancelled. */
-export function isStepCancellation(error: unknown): boolean {
-  return isCancellation(error);
-}

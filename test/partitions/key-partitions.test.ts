@@ -15,20 +15,11 @@ import {
   staticPartitions,
   weeklyPartitions,
 } from '../../sdk/partitions';
+import { keyError } from './key-error';
 
 const now = new Date('2024-01-04T12:00:00Z');
 const stored: Record<string, string[]> = { customers: ['acme', 'globex', 'initech'] };
 const ctx = { now, dynamicKeys: (name: string) => stored[name] ?? [] };
-
-function keyError(fn: () => unknown): PartitionKeyError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof PartitionKeyError) return error;
-    throw error;
-  }
-  throw new Error('expected a PartitionKeyError');
-}
 
 describe('static partitions', () => {
   const regions = staticPartitions(['us', 'eu', 'ap']);

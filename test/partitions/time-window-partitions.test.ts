@@ -11,21 +11,12 @@ import {
   timeWindowPartitions,
   weeklyPartitions,
 } from '../../sdk/partitions';
+import { keyError } from './key-error';
 
 const at = (iso: string) => ({ now: new Date(iso) });
 const FAR_FUTURE = at('2030-01-01T00:00:00Z');
 const hours = (w: { start: Date; end: Date }) => (w.end.getTime() - w.start.getTime()) / 3_600_000;
 const days = (w: { start: Date; end: Date }) => hours(w) / 24;
-
-function keyError(fn: () => unknown): PartitionKeyError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof PartitionKeyError) return error;
-    throw error;
-  }
-  throw new Error('expected a PartitionKeyError');
-}
 
 describe('DST: daily window lengths', () => {
   test.each([
