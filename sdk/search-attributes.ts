@@ -18,6 +18,10 @@ export const StratumSearchAttributes = {
   backfillId: defineSearchAttributeKey('StratumBackfillId', SearchAttributeType.KEYWORD),
   /** What kind of Stratum execution this is: `run`, `backfill`, `sensor`, `schedule`. */
   kind: defineSearchAttributeKey('StratumKind', SearchAttributeType.KEYWORD),
+  /** Name of the sensor that started the run (and of a sensor's own workflow). */
+  sensor: defineSearchAttributeKey('StratumSensor', SearchAttributeType.KEYWORD),
+  /** Name of the schedule that started the run. */
+  schedule: defineSearchAttributeKey('StratumSchedule', SearchAttributeType.KEYWORD),
 } as const;
 
 /** `Name=Type` pairs in the form `temporal server start-dev --search-attribute` takes. */
@@ -27,6 +31,8 @@ export const searchAttributeDeclarations: readonly string[] = [
   'StratumPartition=Keyword',
   'StratumBackfillId=Keyword',
   'StratumKind=Keyword',
+  'StratumSensor=Keyword',
+  'StratumSchedule=Keyword',
 ];
 
 /** Temporal refuses a search attribute value larger than 2 KB (`limit.searchAttributeSizePerValue`). */

@@ -16,7 +16,8 @@ export interface CatalogMigration {
 /** Arbitrary constant key of the PostgreSQL advisory lock that serializes catalog migrations. */
 const PG_MIGRATION_LOCK = 0x5374_7261; // "Stra"
 
-const idColumn = (dialect: CatalogDialect) => (dialect === 'postgres' ? 'bigserial' : 'integer');
+/** Column type of an auto-incrementing id on each dialect. */
+export const idColumn = (dialect: CatalogDialect) => (dialect === 'postgres' ? 'bigserial' : 'integer');
 
 /** Every migration of the catalog, in version order. */
 export const catalogMigrations: readonly CatalogMigration[] = [
@@ -163,6 +164,9 @@ export const catalogMigrations: readonly CatalogMigration[] = [
       await db.schema.createIndex('stratum_dynamic_partitions_name_id').on('stratum_dynamic_partitions').columns(['name', 'id']).execute();
     },
   },
+  // slot: version 2 (sensor state)
+  // slot: version 3 (data versions and observations)
+  // slot: version 4 (asset checks)
 ];
 
 /**
