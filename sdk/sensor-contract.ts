@@ -1,0 +1,89 @@
+/**
+ * Sensor contract shared by the `sensor` workflow, the `materialize` workflow (which notifies
+ * asset and run-status sensors), the sensor activities, the CLI and app-code helpers. Pure types
+ * and constants: workflow code imports this file, so it must never import anything with I/O.
+ */
+import type { PlanPartitionRange } from './plan';
+
+/** Workflow type, signal, update, query and activity names of sensors. */
+export const SENSOR = {
+  /** Workflow type of every sensor's long-running workflow. */
+  workflowType: 'sensor',
+  /** Signal carrying an external trigger payload (`{@link TriggerPayload}`). */
+  triggerSignal: 'stratum.sensor.trigger',
+  /** Update carrying an external trigger payload, answered when the sensor has queued it. */
+  triggerUpdate: 'stratum.sensor.triggerUpdate',
+  /** Signal from a run: an asset the sensor watches was materialized (`{@link AssetMaterializedEvent}`). */
+  assetMaterializedSignal: 'stratum.sensor.assetMaterialized',
+  /** Signal from a run: a run the sensor watches finished (`{@link RunStatusEvent}`). */
+  runStatusSignal: 'stratum.sensor.runStatus',
+  /** Signal asking the sensor to stop after the evaluation in progress. */
+  stopSignal: 'stratum.sensor.stop',
+  /** Query answered with the sensor's state. */
+  stateQuery: 'stratum.sensor.state',
+} as const;
+
+/** Workflow id of a sensor: `stratum/sensor/<name>`. */
+export function sensorWorkflowId(name: string): string {
+  return `stratum/sensor/${name}`;
+}
+
+/** What an external trigger carries: the payload (checked against the sensor's zod schema) and an optional id. */
+export interface TriggerPayload {
+  payload: unknown;
+  /** The sender's id for this trigger (shown in the sensor's state); default: assigned by the sensor. */
+  triggerId?: string;
+}
+
+/** Sent by a run to the asset sensors watching an asset, once per materialized asset partition. */
+export interface AssetMaterializedEvent {
+  assetKey: string;
+  partitionKey: string | null;
+  /** The run that materialized it, and its step. */
+  runId: string;
+  stepKey: string;
+  dataVersion: string;
+  /** Epoch ms (workflow time when the step's result arrived). */
+  materializedAt: number;
+}
+
+/** Sent by a run, when it finishes, to the run-status sensors watching it: the run's summary. */
+export interface RunStatusEvent {
+  runId: string;
+  workflowId: string;
+  /** Job name, or null for an ad-hoc selection. */
+  job: string | null;
+  /** Job name or selection, as in the workflow id. */
+  label: string;
+  status: 'succeeded' | 'failed' | 'canceled';
+  assetKeys: string[];
+  partitionKey: string | null;
+  partitionRange: PlanPartitionRange | null;
+  /** Epoch ms. */
+  startedAt: number;
+  endedAt: number;
+  /** Steps that failed, with their error messages. */
+  failedSteps: { key: string; error: string | null }[];
+  /** Steps skipped because an upstream step failed. */
+  skippedSteps: string[];
+  tags: Record<string, string>;
+}
+
+/** One reason the sensor workflow has to evaluate. */
+export type SensorTrigger =
+  | { kind: 'payload'; triggerId: string; payload: unknown; receivedAt: number }
+  | { kind: 'tick'; at: number }
+  | { kind: 'asset-materialized'; event: AssetMaterializedEvent }
+  | { kind: 'run-status'; event: RunStatusEvent };
+
+/**
+ * Who a run notifies. Set by the planner from the definitions' asset sensors, eager automation
+ * and run-status sensors; absent (or empty) in plans that notify nobody, so those runs behave
+ * exactly as before.
+ */
+export interface PlanNotifications {
+  /** Asset key → names of the sensors to signal when a step of this run materializes that asset. */
+  assetMaterialized: Record<string, string[]>;
+  /** Sensors to signal when the run finishes, each with the run statuses it wants. */
+  runStatus: { sensor: string; statuses: RunStatusEvent['status'][] }[];
+}
