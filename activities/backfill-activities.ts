@@ -21,7 +21,7 @@ export function createBackfillActivities(deps: { definitions: Definitions; catal
         const keys = item.partitionRange && partitions ? partitions.keysInRange(item.partitionRange.from, item.partitionRange.to, ctx) : [item.partitionKey];
         await recordFailed(deps.catalog, input.plan.assetKeys, keys, {
           runId: `${input.backfillId}/${item.id}`,
-          failedAt: Date.now(),
+          failedAt: input.failedAt ?? Date.now(),
           error: `not run: partition ${blockedBy} it depends on failed in backfill ${input.backfillId}`,
         });
       }

@@ -3,9 +3,14 @@ import type { Definitions } from '../sdk/definitions';
 import { BACKFILL } from '../sdk/backfill';
 import { RUN_ACTIVITY, type StepActivityInput } from '../sdk/plan';
 import { createBackfillActivities } from './backfill-activities';
+import { executeCheck } from './execute-check';
 import { executeStep } from './execute-step';
 import type { ResourcePool } from './resource-pool';
 import { createRunActivities } from './run-activities';
+import { SENSOR_EVALUATE_ACTIVITY } from '../sdk/sensor-state';
+import { createSensorActivities } from './sensor-activities';
+import { SCHEDULE } from '../sdk/schedule-contract';
+import { createScheduleActivities } from './schedule-activities';
 
 /** What the activities need: the definitions, the catalog and the worker's resources. */
 export interface ActivityDependencies {
@@ -23,11 +28,16 @@ export function createActivities(deps: ActivityDependencies): Record<string, (..
   for (const stepKey of deps.definitions.steps.keys()) {
     activities[stepKey] = (input: StepActivityInput) => executeStep(deps, input);
   }
+  for (const checkKey of deps.definitions.assetChecks.keys()) {
+    activities[checkKey] = (input: StepActivityInput) => executeCheck(deps, input);
+  }
   const run = createRunActivities(deps);
   activities[RUN_ACTIVITY.startRun] = run.startRun;
   activities[RUN_ACTIVITY.finishRun] = run.finishRun;
   const backfill = createBackfillActivities(deps);
   activities[BACKFILL.itemsActivity] = backfill.backfillItems;
   activities[BACKFILL.itemsFailedActivity] = backfill.backfillItemsFailed;
+  activities[SCHEDULE.planActivity] = createScheduleActivities(deps).planScheduledRun;
+  activities[SENSOR_EVALUATE_ACTIVITY] = createSensorActivities(deps).evaluateSensor;
   return activities;
 }

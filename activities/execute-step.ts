@@ -4,7 +4,11 @@ import type { Definitions } from '../sdk/definitions';
 import { loadPartitionContext } from '../sdk/partition-context';
 import { NonRetryableError, OutputValidationError, StratumError, UserCodeError } from '../sdk/errors';
 import type { OpContext } from '../sdk/op-context';
-import type { MaterializationSummary, StepActivityInput, StepActivityResult } from '../sdk/plan';
+import type { InputDataVersion } from '../sdk/input-data-version';
+import { checkObservation } from '../sdk/observable-source-asset';
+import type { PartitionContext } from '../sdk/partitions';
+import type { MaterializationSummary, ObservationSummary, StepActivityInput, StepActivityResult } from '../sdk/plan';
+import { inputDataVersionsNow } from '../sdk/upstream-versions';
 import type { StepSpec } from '../sdk/step-spec';
 import { zodProblems } from '../sdk/zod-problems';
 import { loadStepInputs, stepPartitionKeys, stepTimeWindow } from './load-inputs';
@@ -42,6 +46,7 @@ export async function executeStep(deps: StepDependencies, input: StepActivityInp
       ...Object.values(spec.inputs).map((s) => (s.kind === 'asset' ? (deps.definitions.asset(s.assetKey)?.partitions ?? null) : null)),
     ]);
     const metadata = new Map<string, Record<string, unknown>>();
+    const dataVersions = new Map<string, string>();
     const ctx: OpContext<unknown, Record<string, unknown>> = {
       runId: input.runId,
       stepKey: step.key,
@@ -60,10 +65,22 @@ export async function executeStep(deps: StepDependencies, input: StepActivityInp
         const key = assetKey ?? ctx.assetKey ?? spec.assetKeys[0] ?? 'result';
         metadata.set(key, { ...(metadata.get(key) ?? {}), ...values });
       },
+      setDataVersion(version, assetKey) {
+        if (typeof version !== 'string' || version.length === 0) {
+          throw new OutputValidationError(spec.key, assetKey ?? 'dataVersion', [{ path: 'dataVersion', message: `ctx.setDataVersion needs a non-empty string, got ${JSON.stringify(version)}` }]);
+        }
+        dataVersions.set(assetKey ?? ctx.assetKey ?? spec.assetKeys[0] ?? 'result', version);
+      },
     };
-    const inputs = await loadStepInputs(deps.definitions, spec, input, partitionContext);
+    if (spec.kind === 'observe') {
+      const observations = await observeSource(deps, spec, input, ctx, await runUserFunction(spec, ctx, {}, activity));
+      return { stepKey: step.key, startedAt, endedAt: Date.now(), attempt, materializations: [], observations };
+    }
+    // The versions of what this step reads, looked up just before reading it (recorded with each materialization).
+    const inputVersions = await readInputVersions(deps, spec, ctx.partitionKeys, partitionContext);
+    const inputs = await loadStepInputs(deps.definitions, spec, input, partitionContext, deps.catalog);
     const value = await runUserFunction(spec, ctx, inputs, activity);
-    const materializations = await storeOutputs(deps, spec, input, ctx, value, metadata, startedAt);
+    const materializations = await storeOutputs(deps, spec, input, ctx, value, { metadata, dataVersions, inputVersions }, startedAt);
     return { stepKey: step.key, startedAt, endedAt: Date.now(), attempt, materializations };
   } catch (error) {
     logger.error(error instanceof Error ? error.message : String(error));
@@ -120,9 +137,10 @@ async function storeOutputs(
   input: StepActivityInput,
   ctx: OpContext,
   value: unknown,
-  metadata: Map<string, Record<string, unknown>>,
+  recorded: { metadata: Map<string, Record<string, unknown>>; dataVersions: Map<string, string>; inputVersions: InputVersionsByAsset },
   startedAt: number,
 ): Promise<MaterializationSummary[]> {
+  const { metadata, dataVersions, inputVersions } = recorded;
   const values = spec.kind === 'multi-asset' ? splitMultiAssetValue(spec, value) : new Map([[spec.outputs[0]!.name, value]]);
   const summaries: MaterializationSummary[] = [];
   for (const output of spec.outputs) {
@@ -146,10 +164,12 @@ async function storeOutputs(
       const summary: MaterializationSummary = {
         assetKey: output.assetKey,
         partitionKey,
-        dataVersion: stored.dataVersion,
+        dataVersion: dataVersions.get(output.assetKey) ?? dataVersions.get(output.name) ?? stored.dataVersion,
         codeVersion: spec.codeVersion,
         storageLocation: stored.location,
         metadata: { ...(metadata.get(output.assetKey) ?? metadata.get(output.name) ?? {}) },
+        materializedAt: Date.now(),
+        inputDataVersions: inputVersions.get(output.assetKey)?.get(partitionKey) ?? [],
       };
       await deps.catalog.recordMaterialization({
         runId: input.runId,
@@ -161,11 +181,45 @@ async function storeOutputs(
         metadata: summary.metadata,
         storageLocation: summary.storageLocation,
         startedAt,
-        materializedAt: Date.now(),
+        materializedAt: summary.materializedAt!,
         attempt: ctx.attempt,
+        inputDataVersions: summary.inputDataVersions ?? null,
       });
       summaries.push(summary);
     }
+  }
+  return summaries;
+}
+
+/** Input data versions per materialized asset, then per partition key (null: unpartitioned). */
+type InputVersionsByAsset = Map<string, Map<string | null, InputDataVersion[]>>;
+
+/**
+ * The data versions of every upstream partition each asset of the step reads now, per partition
+ * it materializes (in a range run each partition records what it reads itself), one catalog read
+ * per upstream asset.
+ */
+async function readInputVersions(deps: StepDependencies, spec: StepSpec, partitionKeys: readonly string[], ctx: PartitionContext): Promise<InputVersionsByAsset> {
+  const result: InputVersionsByAsset = new Map();
+  for (const assetKey of spec.assetKeys) {
+    const node = deps.definitions.assetNodes.get(assetKey);
+    if (!node || (node.partitions !== null && partitionKeys.length === 0)) continue;
+    const keys = node.partitions === null ? [null] : partitionKeys;
+    result.set(assetKey, await inputDataVersionsNow(deps.catalog, deps.definitions, node, keys, ctx));
+  }
+  return result;
+}
+
+/** Records what an observable source asset's observe function returned, for every partition of the step. */
+async function observeSource(deps: StepDependencies, spec: StepSpec, input: StepActivityInput, ctx: OpContext, value: unknown): Promise<ObservationSummary[]> {
+  const assetKey = spec.assetKeys[0]!;
+  const observation = checkObservation(assetKey, value);
+  const keys: (string | null)[] = ctx.partitionKeys.length > 0 ? [...ctx.partitionKeys] : [null];
+  const summaries: ObservationSummary[] = [];
+  for (const partitionKey of keys) {
+    const summary: ObservationSummary = { assetKey, partitionKey, dataVersion: observation.dataVersion, metadata: observation.metadata ?? {}, observedAt: Date.now() };
+    await deps.catalog.recordObservation({ runId: input.runId, stepKey: spec.key, ...summary });
+    summaries.push(summary);
   }
   return summaries;
 }

@@ -1,4 +1,6 @@
+import type { Catalog } from '../sdk/catalog';
 import type { Definitions } from '../sdk/definitions';
+import type { SourceObservation } from '../sdk/observable-source-asset';
 import { OutputValidationError } from '../sdk/errors';
 import { defaultMappingFor, type PartitionContext, type PartitionsDefinition, type UpstreamPartitions } from '../sdk/partitions';
 import type { PlanStep, StepActivityInput } from '../sdk/plan';
@@ -53,7 +55,13 @@ export function upstreamPartitionsOf(
  * before the upstream's first partition, as for an asset reading its own previous day);
  * one that yields several is a record keyed by partition key.
  */
-export async function loadStepInputs(definitions: Definitions, spec: StepSpec, input: StepActivityInput, ctx: PartitionContext): Promise<Record<string, unknown>> {
+export async function loadStepInputs(
+  definitions: Definitions,
+  spec: StepSpec,
+  input: StepActivityInput,
+  ctx: PartitionContext,
+  catalog: Catalog,
+): Promise<Record<string, unknown>> {
   const values: Record<string, unknown> = {};
   for (const [name, source] of Object.entries(spec.inputs)) {
     let value: unknown;
@@ -63,6 +71,8 @@ export async function loadStepInputs(definitions: Definitions, spec: StepSpec, i
       value = await definitions
         .ioManager(output.ioManager)
         .load({ assetKey: output.assetKey, stepKey: producer.key, outputName: output.name, partitionKey: null, runId: input.runId });
+    } else if (definitions.assetNodes.get(source.assetKey)!.observable) {
+      value = await loadObservations(definitions, spec, input.step, source, ctx, catalog);
     } else {
       const node = definitions.assetNodes.get(source.assetKey)!;
       const manager = definitions.ioManager(node.ioManager);
@@ -85,4 +95,27 @@ export async function loadStepInputs(definitions: Definitions, spec: StepSpec, i
     values[name] = value;
   }
   return values;
+}
+
+/**
+ * The value of an observable source asset input: its latest observation (null when never
+ * observed), or a record of them by partition key for a mapping that reads several.
+ */
+async function loadObservations(
+  definitions: Definitions,
+  spec: StepSpec,
+  step: PlanStep,
+  source: Extract<StepInputSource, { kind: 'asset' }>,
+  ctx: PartitionContext,
+  catalog: Catalog,
+): Promise<SourceObservation | null | Record<string, SourceObservation | null>> {
+  const upstream = upstreamPartitionsOf(definitions, spec, step, source, ctx);
+  const versions = await catalog.observedVersions(source.assetKey, upstream.partitioned ? upstream.keys : null);
+  const observation = (key: string | null): SourceObservation | null => {
+    const v = versions.get(key);
+    return v ? { dataVersion: v.dataVersion, metadata: v.metadata ?? {}, observedAt: v.at } : null;
+  };
+  if (!upstream.partitioned) return observation(null);
+  if (upstream.cardinality === 'one' && upstream.keys.length <= 1) return upstream.keys.length === 0 ? null : observation(upstream.keys[0]!);
+  return Object.fromEntries(upstream.keys.map((k) => [k, observation(k)]));
 }

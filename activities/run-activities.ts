@@ -43,9 +43,10 @@ export async function recordFailed(
 export function createRunActivities(deps: { definitions: Definitions; catalog: Catalog }): RunActivities {
   return {
     async startRun({ plan, workflowId, startedAt }) {
-      const unknown = plan.steps.map((s) => s.key).filter((key) => !deps.definitions.steps.has(key));
+      const known = (key: string) => deps.definitions.steps.has(key) || deps.definitions.assetChecks.has(key);
+      const unknown = plan.steps.map((s) => s.key).filter((key) => !known(key));
       if (unknown.length > 0) {
-        const error = new UnknownStepError(unknown, [...deps.definitions.steps.keys()]);
+        const error = new UnknownStepError(unknown, [...deps.definitions.steps.keys(), ...deps.definitions.assetChecks.keys()]);
         throw ApplicationFailure.nonRetryable(error.message, error.name);
       }
       await deps.catalog.recordRunStarted({

@@ -4,7 +4,10 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { Client } from 'pg';
+import { asset, dailyPartitions, Definitions } from '../sdk';
 import { openCatalog, type Catalog } from '../sdk/catalog';
+import { StalenessResolver } from '../sdk/staleness';
+import { inputDataVersionsNow } from '../sdk/upstream-versions';
 import { startTestPostgres } from '../test/harness/postgres';
 
 /** Sizes of the catalog benchmark. */
@@ -27,8 +30,9 @@ type Figures = Record<string, number>;
  * Fills a SQLite catalog (temp file) with `assets × partitions` materializations (1,000,000 by
  * default), bulk-inserted in transactions, then times the catalog's hot reads and one write
  * (median of N). Does the same on PostgreSQL (filled with `generate_series`) when the test harness
- * can start a server. Prints readable lines, then one JSON line:
- * `{"bench":"catalog","rows":1000000,"latestMs":…,"historyMs":…,"partitionStatusesMs":…,…}`.
+ * can start a server. Also times staleness of an all-partitions fan-in over 1,000 partitions.
+ * Prints readable lines, then one JSON line per backend (sqlite, then postgres):
+ * `{"bench":"catalog","latestMs":…,"historyMs":…,"stalenessMs":…,"backend":"sqlite","rows":1000000,…}`.
  *
  * Run it with `npm run bench -- catalog` or `npx tsx bench/catalog.ts`.
  */
@@ -38,7 +42,7 @@ export async function runBench(options: CatalogBenchOptions = {}): Promise<void>
   const runs = options.runs ?? 100_000;
   const reps = options.repetitions ?? 30;
   const rows = assets * partitions;
-  const result: Record<string, unknown> = { bench: 'catalog', rows };
+  const lines: Figures[] = [];
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stratum-bench-catalog-'));
   try {
@@ -56,7 +60,7 @@ export async function runBench(options: CatalogBenchOptions = {}): Promise<void>
     sqlite['openMs'] = openMs;
     sqlite['fillMs'] = fillMs;
     report('sqlite', sqlite);
-    Object.assign(result, sqlite);
+    lines.push({ ...sqlite, backend: 'sqlite' } as unknown as Figures);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -80,15 +84,24 @@ export async function runBench(options: CatalogBenchOptions = {}): Promise<void>
         await catalog.close();
         pg['fillMs'] = fillMs;
         report('postgres', pg);
-        for (const [k, v] of Object.entries(pg)) result[`pg${k[0]!.toUpperCase()}${k.slice(1)}`] = v;
+        lines.push({ ...pg, backend: 'postgres' } as unknown as Figures);
       } finally {
         await server.stop();
       }
     }
   }
 
-  for (const [k, v] of Object.entries(result)) if (typeof v === 'number' && k !== 'rows') result[k] = round(v);
-  console.log(JSON.stringify(result));
+  const targets = { latestMs: 5, historyMs: 20, stalenessMs: 200 };
+  for (const figures of lines) {
+    const missed = Object.entries(targets).filter(([k, limit]) => figures[k]! > limit);
+    log(`${String(figures['backend'])}: ${missed.length === 0 ? 'every target met' : `over target: ${missed.map(([k, limit]) => `${k} ${round(figures[k]!)} > ${limit}`).join(', ')}`} (latest <= 5 ms, history page <= 20 ms, staleness <= 200 ms)`);
+  }
+  // One JSON line per backend, sqlite then postgres.
+  for (const figures of lines) {
+    const { latestMs, historyMs, stalenessMs, backend, ...rest } = figures;
+    const rounded = Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, round(v)]));
+    console.log(JSON.stringify({ bench: 'catalog', latestMs: round(latestMs!), historyMs: round(historyMs!), stalenessMs: round(stalenessMs!), backend, rows, ...rounded }));
+  }
 }
 
 const assetKey = (a: number) => `group_${a % 20}/asset_${a}`;
@@ -111,7 +124,8 @@ function fillSqlite(file: string, assets: number, partitions: number, runs: numb
      values (?, ?, ?, ?, ?, 'cv1', '{"rows":100}', ?, ?, ?, 1)`,
   );
   const insertStatus = db.prepare(
-    `insert into stratum_asset_partitions (asset_key, partition_key, status, run_id, updated_at, error) values (?, ?, ?, ?, ?, ?)`,
+    `insert into stratum_asset_partitions (asset_key, partition_key, status, run_id, updated_at, error, data_version, code_version, materialization_id, materialized_at)
+     values (?, ?, ?, ?, ?, ?, ?, 'cv1', ?, ?)`,
   );
   const insertAsset = db.prepare(
     `insert into stratum_assets (asset_key, materialization_count, last_materialized_at, partitions_materialized, partitions_failed) values (?, ?, ?, ?, ?)`,
@@ -130,9 +144,9 @@ function fillSqlite(file: string, assets: number, partitions: number, runs: numb
         const key = assetKey(a);
         const at = BASE_TIME + p * 86_400_000 + a * 1_000;
         const runId = `run-${p}`;
-        insertMat.run(runId, key, key, pk, `dv-${a}-${p}`, `/data/${key}/${pk}.json`, at - 500, at);
+        const id = insertMat.run(runId, key, key, pk, `dv-${a}-${p}`, `/data/${key}/${pk}.json`, at - 500, at).lastInsertRowid;
         const failed = (a * 31 + p) % 50 === 0;
-        insertStatus.run(key, pk, failed ? 'failed' : 'materialized', runId, failed ? at + 1 : at, failed ? 'boom' : null);
+        insertStatus.run(key, pk, failed ? 'failed' : 'materialized', runId, failed ? at + 1 : at, failed ? 'boom' : null, `dv-${a}-${p}`, id, at);
       }
     })();
   }
@@ -174,6 +188,12 @@ async function fillPostgres(url: string, assets: number, partitions: number, run
       select ${asset}, ${pk}, case when ${failed} then 'failed' else 'materialized' end, 'run-' || p,
              ${at} + case when ${failed} then 1 else 0 end, case when ${failed} then 'boom' end
       from generate_series(0, ${partitions - 1}) p, generate_series(0, ${assets - 1}) a`);
+    // The latest version of every partition (migration 3), as recordMaterialization keeps it.
+    await client.query(`
+      update stratum_asset_partitions ap
+      set data_version = m.data_version, code_version = m.code_version, materialization_id = m.id, materialized_at = m.materialized_at
+      from stratum_materializations m
+      where m.asset_key = ap.asset_key and m.partition_key = ap.partition_key`);
     await client.query(`
       insert into stratum_assets (asset_key, materialization_count, last_materialized_at, partitions_materialized, partitions_failed)
       select asset_key, ${partitions}, max(updated_at), count(*) filter (where status = 'materialized'), count(*) filter (where status = 'failed')
@@ -227,6 +247,7 @@ async function timeOperations(catalog: Catalog, assets: number, partitions: numb
   figures['listRunsMs'] = await median(reps, () => catalog.listRuns({ limit: 50 }));
   figures['listRunsByAssetMs'] = await median(reps, () => catalog.listRuns({ limit: 50, assetKey: assetKey(rand(assets)) }));
   figures['listRunsByStatusMs'] = await median(reps, () => catalog.listRuns({ limit: 50, status: 'failed' }));
+  await timeStaleness(catalog, partitions, reps, figures);
   figures['insertMs'] = await median(reps, () => {
     const a = rand(assets);
     const now = BASE_TIME + 10_000 * 86_400_000 + runCounter;
@@ -245,6 +266,41 @@ async function timeOperations(catalog: Catalog, assets: number, partitions: numb
     });
   });
   return figures;
+}
+
+/**
+ * Staleness of an unpartitioned asset reading all 1,000 partitions of a seeded asset (an
+ * all-partitions fan-in, which Dagster leaves out of staleness above 100 partitions), and of the
+ * 1,000 partitions themselves. The fan-in's materialization is recorded through the catalog API
+ * with the input versions a step would record, so the check compares every partition's version.
+ */
+async function timeStaleness(catalog: Catalog, partitions: number, reps: number, figures: Figures): Promise<void> {
+  const days = dailyPartitions({ start: partitionKey(0), end: partitionKey(partitions) });
+  const upstream = asset({ key: assetKey(0), partitions: days, codeVersion: 'cv1' }, () => null);
+  const fanIn = asset({ key: 'bench/fan_in', ins: { upstream } }, () => null);
+  const defs = new Definitions({ assets: [upstream, fanIn] });
+  const ctx = { now: new Date() };
+  const inputs = await inputDataVersionsNow(catalog, defs, defs.assetNodes.get('bench/fan_in')!, [null], ctx);
+  const at = BASE_TIME + 5_000 * 86_400_000;
+  await catalog.recordMaterialization({
+    runId: 'bench-fan-in',
+    stepKey: 'bench/fan_in',
+    assetKey: 'bench/fan_in',
+    partitionKey: null,
+    dataVersion: 'fan-in-1',
+    codeVersion: null,
+    metadata: {},
+    storageLocation: null,
+    startedAt: at - 100,
+    materializedAt: at,
+    attempt: 1,
+    inputDataVersions: inputs.get(null)!,
+  });
+  figures['stalenessMs'] = await median(reps, async () => {
+    const [fanInStatus] = await new StalenessResolver(defs, catalog, ctx).staleness('bench/fan_in', [null]);
+    if (fanInStatus?.status !== 'fresh' || inputs.get(null)![0]!.partitionCount !== partitions) throw new Error(`bench: the fan-in should be fresh over ${partitions} partitions, got ${JSON.stringify(fanInStatus)}`);
+  });
+  figures['stalenessPartitionsMs'] = await median(reps, () => new StalenessResolver(defs, catalog, ctx).staleness(assetKey(0), 'all'));
 }
 
 /** Median wall time in ms of `fn` over `reps` calls, after one warm-up call. If `fn` returns a number, that is the time. */
@@ -273,6 +329,8 @@ function report(backend: string, figures: Figures): void {
     listRunsMs: 'listRuns(limit 50)',
     listRunsByAssetMs: 'listRuns(assetKey, limit 50)',
     listRunsByStatusMs: 'listRuns(status, limit 50)',
+    stalenessMs: 'staleness of a 1,000-partition fan-in',
+    stalenessPartitionsMs: 'staleness of 1,000 partitions',
     insertMs: 'recordMaterialization (new row)',
   };
   for (const [key, label] of Object.entries(names)) {

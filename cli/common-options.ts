@@ -4,7 +4,7 @@ import { Option, type Command } from 'commander';
 export function withCommonOptions(command: Command): Command {
   return command
     .option('--defs <path>', 'definitions module (default export a Definitions)', process.env.STRATUM_DEFS ?? './defs.ts')
-    .option('--catalog <location>', 'catalog: SQLite file path or postgres:// URL (default STRATUM_CATALOG or .stratum/catalog.db)')
+    .option('--catalog <location>', 'catalog: SQLite file path or postgres:// URL (default STRATUM_CATALOG_URL, STRATUM_CATALOG or .stratum/catalog.db)')
     .addOption(new Option('--task-queue <name>', 'Temporal task queue (default STRATUM_TASK_QUEUE or "stratum")'));
 }
 

@@ -3,12 +3,18 @@ import { Command, CommanderError } from 'commander';
 import { StratumError } from '../sdk/errors';
 import { configureAssetsCommand } from './commands/assets';
 import { configureBackfillCommand } from './commands/backfill';
+import { configureChecksCommand } from './commands/checks';
+import { configureCatalogCommand } from './commands/catalog';
+import { configureDeployCommand } from './commands/deploy';
 import { configureDevCommand } from './commands/dev';
 import { configureJobCommand } from './commands/job';
 import { configureMaterializeCommand } from './commands/materialize';
+import { configureObserveCommand } from './commands/observe';
 import { configurePartitionsCommand } from './commands/partitions';
 import { configureRunsCommand } from './commands/runs';
+import { configureScheduleCommand } from './commands/schedule';
 import { configureServerCommand } from './commands/server';
+import { configureSensorCommand } from './commands/sensor';
 import { configureWorkerCommand } from './commands/worker';
 import { log } from './output';
 
@@ -38,11 +44,17 @@ export function buildProgram(): Command {
   configureDevCommand(program);
   configureWorkerCommand(program);
   configureMaterializeCommand(program);
+  configureObserveCommand(program);
   configureJobCommand(program);
   configureRunsCommand(program);
   configureAssetsCommand(program);
+  configureChecksCommand(program);
   configureBackfillCommand(program);
   configurePartitionsCommand(program);
+  configureScheduleCommand(program);
+  configureDeployCommand(program);
+  configureCatalogCommand(program);
+  configureSensorCommand(program);
   configureServerCommand(program);
   return program;
 }

@@ -1,5 +1,6 @@
 import type { PlanRequest } from '../sdk/planner';
 import type { RunResult } from '../sdk/plan';
+import { printRunChecks } from './check-results-output';
 import type { CliContext } from './cli-context';
 import { formatDuration, log, out, printJson, printTable } from './output';
 import { watchRun, workflowUrl } from './watch-run';
@@ -38,6 +39,7 @@ export function printRunResult(result: RunResult): void {
     step.materializations.map((m) => [m.assetKey, m.partitionKey, m.dataVersion, formatDuration(step.durationMs), summarizeMetadata(m.metadata)]),
   );
   if (rows.length > 0) printTable(['ASSET', 'PARTITION', 'DATA VERSION', 'DURATION', 'METADATA'], rows);
+  printRunChecks(result);
   const failed = result.steps.filter((s) => s.status === 'failed');
   const skipped = result.steps.filter((s) => s.status === 'skipped');
   log(

@@ -1,6 +1,8 @@
 import type { Client } from '@temporalio/client';
 import type { Definitions } from '../sdk/definitions';
+import { StratumSearchAttributes } from '../sdk/search-attributes';
 import type { DeployAction } from './deploy-action';
+import { startSensor, stopSensor } from './sensor-client';
 
 /** Options of {@link syncSensors}. */
 export interface SyncSensorsOptions {
@@ -11,9 +13,23 @@ export interface SyncSensorsOptions {
 
 /**
  * Brings the cluster's sensor workflows in line with the code: starts sensors whose
- * `defaultStatus` is `'running'` and that are not running, stops sensors the code no longer has.
- * (Placeholder until sensors land: changes nothing.)
+ * `defaultStatus` is `'running'` and that are not running, stops sensors running on this task
+ * queue that the code no longer has. Sensors started or stopped by hand (`stratum sensor
+ * start|stop`) are left as they are.
  */
-export async function syncSensors(_options: SyncSensorsOptions): Promise<DeployAction[]> {
-  return [];
+export async function syncSensors(options: SyncSensorsOptions): Promise<DeployAction[]> {
+  const actions: DeployAction[] = [];
+  for (const definition of options.definitions.sensors) {
+    if (definition.defaultStatus !== 'running') continue;
+    const { started } = await startSensor(options.client, definition, { taskQueue: options.taskQueue });
+    actions.push({ kind: 'sensor', name: definition.name, action: started ? 'started' : 'unchanged', detail: started ? 'defaultStatus: running' : 'already running' });
+  }
+  const known = new Set(options.definitions.sensors.map((s) => s.name));
+  const query = `${StratumSearchAttributes.kind.name} = 'sensor' AND ExecutionStatus = 'Running' AND TaskQueue = '${options.taskQueue.replace(/'/g, "\\'")}'`;
+  for await (const execution of options.client.workflow.list({ query })) {
+    const name = execution.typedSearchAttributes.get(StratumSearchAttributes.sensor);
+    if (typeof name !== 'string' || known.has(name)) continue;
+    if (await stopSensor(options.client, name)) actions.push({ kind: 'sensor', name, action: 'stopped', detail: 'no longer in the definitions' });
+  }
+  return actions;
 }

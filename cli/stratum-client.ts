@@ -11,6 +11,7 @@ import type { PartitionContext } from '../sdk/partitions';
 import { RUN_FAILED_ERROR_TYPE, runWorkflowId, type Plan, type RunResult } from '../sdk/plan';
 import { createPlan, type PlanRequest } from '../sdk/planner';
 import { fitKeywordList, StratumSearchAttributes } from '../sdk/search-attributes';
+import { runSearchAttributes, runSummary } from '../sdk/run-search-attributes';
 import { defaultTaskQueue } from '../sdk/settings';
 
 /** A run that finished with failed steps; `result` has every step's status. */
@@ -172,26 +173,7 @@ function deepestMessage(error: Error): string {
   return current.message;
 }
 
-/** The search attributes of a run, so it can be filtered in the Temporal UI. */
-export function runSearchAttributes(plan: Plan) {
-  const partition = plan.partitionKey ?? (plan.partitionRange ? `${plan.partitionRange.from}...${plan.partitionRange.to}` : null);
-  return [
-    { key: StratumSearchAttributes.kind, value: 'run' },
-    { key: StratumSearchAttributes.assetKeys, value: fitKeywordList(plan.assetKeys) },
-    { key: StratumSearchAttributes.job, value: plan.job ?? plan.label },
-    ...(partition !== null ? [{ key: StratumSearchAttributes.partition, value: partition }] : []),
-    ...(plan.backfillId ? [{ key: StratumSearchAttributes.backfillId, value: plan.backfillId }] : []),
-  ] as any;
-}
-
-/** One line for the Temporal UI: what the run materializes. */
-export function runSummary(plan: Plan): string {
-  const partition = plan.partitionKey ?? (plan.partitionRange ? `${plan.partitionRange.from}...${plan.partitionRange.to}` : null);
-  const what = plan.job
-    ? `Job ${plan.job}`
-    : `Materialize ${plan.assetKeys.slice(0, 4).join(', ')}${plan.assetKeys.length > 4 ? ` (+${plan.assetKeys.length - 4} more)` : ''}`;
-  return `${what}${partition ? ` [${partition}]` : ''}`;
-}
+export { runSearchAttributes, runSummary };
 
 function runDetails(plan: Plan): string {
   return [

@@ -1,5 +1,6 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { RUN_PROGRESS_QUERY, type RunProgress, type RunResult, type StepOutcome } from '../sdk/plan';
+import { checkStepDetail } from './check-results-output';
 import { formatDuration, interactive, log } from './output';
 import { awaitRunResult, RunFailedError } from './stratum-client';
 
@@ -8,6 +9,8 @@ const MARK: Record<StepOutcome['status'], string> = { succeeded: '✓', failed: 
 /** One stderr line for a finished step. */
 export function stepLine(step: StepOutcome): string {
   const detail = step.status === 'succeeded' ? formatDuration(step.durationMs) : `${step.status}${step.error ? `: ${step.error}` : ''}`;
+  const check = checkStepDetail(step);
+  if (check !== null) return `  ${check === 'passed' ? MARK.succeeded : '!'} ${step.key}  ${check}, ${detail}`;
   return `  ${MARK[step.status]} ${step.key}  ${detail}`;
 }
 

@@ -39,6 +39,12 @@ export interface AssetOptions<
   partitions?: PartitionsDefinition;
   /** How backfills group this asset's partitions into runs. */
   backfillPolicy?: BackfillPolicy;
+  /**
+   * `'eager'`: materialize this asset automatically once all its upstream assets have new
+   * materializations (for the same partition when partitioned alike), through the built-in
+   * sensor `stratum_eager_automation`.
+   */
+  automation?: 'eager';
 }
 
 /** The function of an asset: typed inputs first, the op context second. */
@@ -66,6 +72,9 @@ export class AssetDefinition<TOut = unknown> implements AssetRef<TOut> {
     }
     if (options.output !== undefined && !(options.output instanceof z.ZodType)) {
       throw new InvalidConfigSchemaError(`asset "${this.assetKey}" (output)`, 'output must be a zod schema');
+    }
+    if (options.automation !== undefined && options.automation !== 'eager') {
+      throw new InvalidDefinitionError(`asset "${this.assetKey}": automation must be 'eager' (or left out), got ${JSON.stringify(options.automation)}.`);
     }
   }
 

@@ -22,7 +22,8 @@ interface BackfillShape {
  * @throws InvalidRunRequestError when the plan has unpartitioned assets or assets partitioned differently.
  */
 export function backfillShape(definitions: Definitions, plan: Plan): BackfillShape {
-  const specs = plan.steps.map((s) => definitions.steps.get(s.key)!);
+  // Check steps follow their asset's partitions; the shape comes from the asset steps.
+  const specs = plan.steps.filter((s) => s.kind !== 'check').map((s) => definitions.steps.get(s.key)!);
   const unpartitioned = specs.filter((s) => s.partitions === null);
   if (unpartitioned.length > 0) {
     throw new InvalidRunRequestError(

@@ -67,6 +67,8 @@ export interface BackfillItemsFailedInput {
   backfillId: string;
   plan: Plan;
   items: { item: BackfillItem; blockedBy: string }[];
+  /** Epoch ms (workflow time) when the backfill gave the items up; absent in histories of older versions. */
+  failedAt?: number;
 }
 
 /** The `backfill` workflow's argument (state travels along across continue-as-new). */

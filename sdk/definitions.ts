@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import { AssetDefinition } from './asset';
+import type { AssetCheckDefinition } from './asset-check';
+import { indexAssetChecks } from './asset-check-index';
 import { isAssetInput, type AssetInputSpec, type AssetRef } from './asset-ref';
 import { DirectedGraph } from './asset-graph';
 import { durationToMs } from './duration';
@@ -12,6 +14,7 @@ import {
   UnknownResourceError,
 } from './errors';
 import { GraphAssetDefinition } from './graph-asset';
+import { ObservableSourceAssetDefinition, observableSourceNode, observableSourceStep } from './observable-source-asset';
 import type { GraphDefinition } from './graph';
 import { DEFAULT_IO_MANAGER_KEY, type IOManager } from './io/io-manager';
 import { filesystemIOManager } from './io/filesystem-io-manager';
@@ -20,13 +23,17 @@ import { MultiAssetDefinition } from './multi-asset';
 import { defaultMappingFor, PartitionMappingError, type PartitionMapping } from './partitions';
 import type { ResourceDefinition } from './resource';
 import { resolveRetryPolicy } from './retry-policy';
+import { resolveSchedules, type ResolvedSchedule } from './resolved-schedule';
+import type { ScheduleDefinition } from './schedule';
+import type { AnySensorDefinition } from './sensor-definition';
+import { eagerAutomationSensors } from './eager-automation';
 import type { AssetNode, StepInputSource, StepSpec } from './step-spec';
 import type { StepOptions } from './step-options';
 import { suggestSimilar } from './suggest';
 import { zodProblems } from './zod-problems';
 
 /** Anything that defines assets. */
-export type AnyAssetDefinition = AssetDefinition<any> | MultiAssetDefinition<any> | GraphAssetDefinition<any>;
+export type AnyAssetDefinition = AssetDefinition<any> | MultiAssetDefinition<any> | GraphAssetDefinition<any> | ObservableSourceAssetDefinition;
 
 /** Options of {@link Definitions}. */
 export interface DefinitionsOptions {
@@ -38,6 +45,12 @@ export interface DefinitionsOptions {
   ioManagers?: Record<string, IOManager>;
   /** Steps in flight at once for ad-hoc materializations. Default 16. */
   maxConcurrent?: number;
+  /** Schedules (`schedule()`): one Temporal Schedule each, kept in line with the code by `stratum deploy`. */
+  schedules?: readonly ScheduleDefinition[];
+  /** Sensors (`sensor()`, `assetSensor()`, `runStatusSensor()`): one long-running workflow each, `stratum/sensor/<name>`. */
+  sensors?: readonly AnySensorDefinition[];
+  /** Checks of the assets (`assetCheck`, `rowCountCheck`, `freshnessCheck`); each runs after its asset's step. */
+  assetChecks?: readonly AssetCheckDefinition<any>[];
 }
 
 const DEFAULT_TIMEOUT = '1h';
@@ -57,12 +70,19 @@ export class Definitions {
   readonly resources: Readonly<Record<string, ResourceDefinition<any>>>;
   readonly ioManagers: Readonly<Record<string, IOManager>>;
   readonly maxConcurrent: number;
+  readonly schedules: readonly ScheduleDefinition[];
+  /** Every sensor, each checked against these definitions (unique names, targets exist). */
+  readonly sensors: readonly AnySensorDefinition[];
+  /** Every schedule by name, checked against these definitions (target, config, partitions, cadence). */
+  readonly resolvedSchedules: ReadonlyMap<string, ResolvedSchedule>;
   /** Every asset by key. */
   readonly assetNodes: ReadonlyMap<string, AssetNode>;
   /** Every executable step by key (= activity type). */
   readonly steps: ReadonlyMap<string, StepSpec>;
   /** Assets as a graph: edge from upstream to downstream (self-dependencies through a mapping left out). */
   readonly assetGraph: DirectedGraph;
+  /** Every asset check by step key (`<asset key>:check:<name>`, also its activity type). */
+  readonly assetChecks: ReadonlyMap<string, AssetCheckDefinition<any>>;
 
   constructor(readonly options: DefinitionsOptions) {
     this.assets = [...(options.assets ?? [])];
@@ -82,7 +102,7 @@ export class Definitions {
         nodes.set(node.key, node);
       }
       for (const step of stepsOfAsset(definition)) {
-        if (!(definition instanceof AssetDefinition) || step.key !== definition.assetKey) claim(step.key, step.owner);
+        if (!(definition instanceof AssetDefinition || definition instanceof ObservableSourceAssetDefinition) || step.key !== definition.assetKey) claim(step.key, step.owner);
         steps.set(step.key, step);
       }
     }
@@ -105,13 +125,34 @@ export class Definitions {
     this.assetNodes = nodes;
     this.steps = steps;
     this.assetGraph = this.buildAssetGraph();
+    this.assetChecks = indexAssetChecks(options.assetChecks ?? [], nodes, this.resources);
     this.checkResources();
     this.checkJobs();
+    this.sensors = [...(options.sensors ?? []), ...eagerAutomationSensors(this)];
+    this.checkSensors();
+    // Last: checking a schedule plans its run, and the planner reads the sensors.
+    this.schedules = [...(options.schedules ?? [])];
+    this.resolvedSchedules = resolveSchedules(this, this.schedules);
   }
 
   /** The asset with `key`, or undefined. */
   asset(key: string): AssetNode | undefined {
     return this.assetNodes.get(key);
+  }
+
+  /** The checks of an asset, in definition order. */
+  checksOf(assetKey: string): AssetCheckDefinition<any>[] {
+    return [...this.assetChecks.values()].filter((c) => c.assetKey === assetKey);
+  }
+
+  /** The schedule named `name` (checked against these definitions), or undefined. */
+  schedule(name: string): ResolvedSchedule | undefined {
+    return this.resolvedSchedules.get(name);
+  }
+
+  /** The sensor named `name`, or undefined. */
+  sensor(name: string): AnySensorDefinition | undefined {
+    return this.sensors.find((s) => s.name === name);
   }
 
   /** The job named `name`, or undefined. */
@@ -140,10 +181,24 @@ export class Definitions {
     });
   }
 
+  /** Sensor names are unique (they are workflow ids); each sensor's target and watched assets exist. */
+  private checkSensors(): void {
+    const byName = new Map<string, string[]>();
+    this.sensors.forEach((s, i) => {
+      if (typeof s !== 'object' || s === null || typeof s.evaluate !== 'function' || typeof s.validate !== 'function') {
+        throw new InvalidDefinitionError(`Definitions sensors[${i}] is not a sensor; pass values made with sensor(), assetSensor() or runStatusSensor().`);
+      }
+      byName.set(s.name, [...(byName.get(s.name) ?? []), `${s.kind === 'sensor' ? '' : `${s.kind} `}sensor "${s.name}"`]);
+    });
+    const collisions = [...byName].filter(([, by]) => by.length > 1).map(([key, definedBy]) => ({ key, definedBy }));
+    if (collisions.length > 0) throw new DuplicateKeyError(collisions);
+    for (const s of this.sensors) s.validate(this);
+  }
+
   private checkKinds(): void {
     this.assets.forEach((a, i) => {
-      if (!(a instanceof AssetDefinition || a instanceof MultiAssetDefinition || a instanceof GraphAssetDefinition)) {
-        throw new InvalidDefinitionError(`Definitions assets[${i}] is not an asset; pass values made with asset(), multiAsset() or graphAsset().`);
+      if (!(a instanceof AssetDefinition || a instanceof MultiAssetDefinition || a instanceof GraphAssetDefinition || a instanceof ObservableSourceAssetDefinition)) {
+        throw new InvalidDefinitionError(`Definitions assets[${i}] is not an asset; pass values made with asset(), multiAsset(), graphAsset() or observableSourceAsset().`);
       }
     });
     this.jobs.forEach((j, i) => {
@@ -290,6 +345,7 @@ function executionOf(owner: string, options: StepOptions<any, any>) {
 }
 
 function assetNodesOf(definition: AnyAssetDefinition): AssetNode[] {
+  if (definition instanceof ObservableSourceAssetDefinition) return [observableSourceNode(definition)];
   if (definition instanceof AssetDefinition) {
     const o = definition.options;
     return [
@@ -360,6 +416,7 @@ function assetNodesOf(definition: AnyAssetDefinition): AssetNode[] {
 }
 
 function stepsOfAsset(definition: AnyAssetDefinition): StepSpec[] {
+  if (definition instanceof ObservableSourceAssetDefinition) return [observableSourceStep(definition, executionOf(`observable source asset "${definition.assetKey}"`, definition.options))];
   if (definition instanceof AssetDefinition) {
     const o = definition.options;
     const owner = `asset "${definition.assetKey}"`;

@@ -175,3 +175,46 @@ export class MissingInputError extends StratumError {
 export class NonRetryableError extends StratumError {
   readonly code = 'STRATUM_NON_RETRYABLE';
 }
+
+/** A schedule definition that cannot work: bad cron, interval, time zone, target, config or partitions. */
+export class InvalidScheduleError extends DefinitionError {
+  readonly code = 'STRATUM_INVALID_SCHEDULE';
+  constructor(readonly owner: string, detail: string) {
+    super(`Invalid ${owner}: ${detail}.`);
+  }
+}
+
+/** A schedule name that the definitions do not have. Suggests near matches. */
+export class UnknownScheduleError extends InvalidRequestError {
+  readonly code = 'STRATUM_UNKNOWN_SCHEDULE';
+  constructor(readonly scheduleName: string, known: readonly string[], suggestions: readonly string[]) {
+    super(
+      `Unknown schedule "${scheduleName}"${suggestions.length ? ` (did you mean ${suggestions.map((s) => `"${s}"`).join(', ')}?)` : ''}. ${
+        known.length ? `Known schedules: ${known.join(', ')}.` : 'These definitions have no schedules; add one with schedule({ ... }) to Definitions({ schedules: [...] }).'
+      }`,
+    );
+  }
+}
+
+/**
+ * A blocking asset check of severity `error` failed: its step fails (never retried), the asset's
+ * downstream steps are skipped and the run fails. The message names the check and says why.
+ */
+export class AssetCheckFailedError extends StratumError {
+  readonly code = 'STRATUM_ASSET_CHECK_FAILED';
+  constructor(
+    readonly check: { assetKey: string; checkName: string },
+    readonly failures: { partitionKey: string | null; description: string | null; metadata: Record<string, unknown> }[],
+  ) {
+    super(
+      `Blocking check "${check.checkName}" of asset "${check.assetKey}" failed${failures
+        .map((f) => `${f.partitionKey !== null ? ` for partition ${f.partitionKey}` : ''}: ${f.description ?? 'no description'}${Object.keys(f.metadata).length ? ` ${JSON.stringify(f.metadata)}` : ''}`)
+        .join(';')}. Downstream steps were skipped. Fix the data (or the check) and materialize again.`,
+    );
+  }
+}
+
+/** A check function returned something other than a boolean or `{ passed: boolean, ... }`. */
+export class InvalidCheckResultError extends StratumError {
+  readonly code = 'STRATUM_INVALID_CHECK_RESULT';
+}

@@ -51,4 +51,10 @@ export interface OpContext<TConfig = unknown, TResources = Record<string, unknow
    * or of `assetKey` for a multi-asset. Values must be JSON.
    */
   addOutputMetadata(metadata: Record<string, unknown>, assetKey?: string): void;
+  /**
+   * Sets the data version recorded for this step's asset (or `assetKey` of a multi-asset) instead
+   * of the hash of the stored value: e.g. a version the source system reports. Downstream assets
+   * that read another version become stale.
+   */
+  setDataVersion(version: string, assetKey?: string): void;
 }

@@ -4,6 +4,9 @@
  * imports this file, so it must never import anything with I/O.
  */
 
+import type { InputDataVersion } from './input-data-version';
+import type { PlanNotifications } from './sensor-contract';
+
 /** An inclusive range of partition keys. */
 export interface PlanPartitionRange {
   from: string;
@@ -22,7 +25,7 @@ export interface PlanRetryPolicy {
 /** One step: one activity, whose type is `key`. */
 export interface PlanStep {
   key: string;
-  kind: 'asset' | 'multi-asset' | 'op';
+  kind: 'asset' | 'multi-asset' | 'op' | 'check' | 'observe';
   /** Assets this step materializes. */
   assetKeys: string[];
   /** Steps of this plan that must succeed first. */
@@ -38,6 +41,34 @@ export interface PlanStep {
   heartbeatTimeoutMs: number;
   /** One line for the Temporal UI. */
   summary: string;
+  /** Set on `kind: 'check'` steps: the asset check this step evaluates (absent on every other step). */
+  checkOf?: PlanCheck;
+}
+
+/** The asset check a `check` step evaluates. */
+export interface PlanCheck {
+  assetKey: string;
+  name: string;
+  severity: 'error' | 'warn';
+  blocking: boolean;
+}
+
+/**
+ * The result of one asset check on one partition, as a check step returns it (so it is in
+ * workflow history) and as the catalog stores it.
+ */
+export interface AssetCheckResultSummary {
+  assetKey: string;
+  checkName: string;
+  partitionKey: string | null;
+  /** `errored`: the check function threw (recorded by the failing attempt; a later attempt replaces it). */
+  outcome: 'passed' | 'failed' | 'errored';
+  severity: 'error' | 'warn';
+  blocking: boolean;
+  description: string | null;
+  metadata: Record<string, unknown>;
+  /** Epoch ms. */
+  evaluatedAt: number;
 }
 
 /** A whole run. */
@@ -61,6 +92,12 @@ export interface Plan {
   tags: Record<string, string>;
   /** Set when a backfill launched this run. */
   backfillId: string | null;
+  /**
+   * Sensors the run signals: asset sensors and eager automation after a step materializes a
+   * watched asset, run-status sensors when it ends. Absent when nobody is notified (and in plans
+   * of older versions): such runs send no signals.
+   */
+  notify?: PlanNotifications;
 }
 
 /** Status of one step at the end of a run. */
@@ -74,6 +111,23 @@ export interface MaterializationSummary {
   codeVersion: string | null;
   storageLocation: string;
   metadata: Record<string, unknown>;
+  /** Epoch ms when the value was stored (the catalog row's time); absent in histories of older versions. */
+  materializedAt?: number;
+  /**
+   * The data versions of the upstream assets (and deps) this partition read, one per upstream
+   * asset (absent in histories of older versions). Stored in the catalog too.
+   */
+  inputDataVersions?: InputDataVersion[];
+}
+
+/** The small record an `observe` step returns per source asset partition it observed. */
+export interface ObservationSummary {
+  assetKey: string;
+  partitionKey: string | null;
+  dataVersion: string;
+  metadata: Record<string, unknown>;
+  /** Epoch ms. */
+  observedAt: number;
 }
 
 /** Input of a step activity: the step and the run it belongs to. */
@@ -91,6 +145,10 @@ export interface StepActivityResult {
   endedAt: number;
   attempt: number;
   materializations: MaterializationSummary[];
+  /** Check steps only: one result per partition checked. */
+  checks?: AssetCheckResultSummary[];
+  /** Observe steps only (observable source assets): what they observed. */
+  observations?: ObservationSummary[];
 }
 
 /** The outcome of one step in a run result. */
@@ -106,6 +164,8 @@ export interface StepOutcome {
   /** Step keys whose failure skipped this one. */
   skippedBecause?: string[];
   materializations: MaterializationSummary[];
+  /** Check steps that returned: their results (a blocking check that failed is a failed step instead). */
+  checks?: AssetCheckResultSummary[];
 }
 
 /** What the `materialize` workflow returns (and attaches to its failure when a step failed). */

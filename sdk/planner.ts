@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Definitions } from './definitions';
 import { ConfigValidationError, InvalidRunRequestError, UnknownSelectionError } from './errors';
+import { withCheckSteps, type PlanChecksMode } from './check-steps';
 import { AssetJobDefinition } from './job';
+import { withPlanNotifications } from './plan-notifications';
 import type { PartitionContext } from './partitions';
 import type { Plan, PlanPartitionRange, PlanStep } from './plan';
 import { resolveSelection } from './selection';
@@ -32,6 +34,10 @@ export interface PlanRequest {
   deferPartition?: boolean;
   /** Partition maths context: the current time and dynamic partition keys (from the catalog). */
   partitionContext?: PartitionContext;
+  /** Keep only these assets of the selection (how `--stale-only` plans the stale ones); ignored for jobs. */
+  onlyAssets?: readonly string[];
+  /** Checks of the planned assets: `run` after each asset (default), `skip`, or `only` (no materialization, no run config). */
+  checks?: PlanChecksMode;
 }
 
 /**
@@ -47,9 +53,10 @@ export function createPlan(defs: Definitions, request: PlanRequest): Plan {
   const specs = target.stepKeys.map((key) => defs.steps.get(key)!);
   const inPlan = new Set(target.stepKeys);
   const partition = request.deferPartition ? { key: null, range: null, label: null } : resolvePartition(specs, request);
-  const configs = resolveConfig(specs, { ...target.defaultConfig, ...(request.config ?? {}) }, target.configKeyOf);
+  const checksOnly = request.checks === 'only';
+  const configs = checksOnly ? new Map<string, unknown>() : resolveConfig(specs, { ...target.defaultConfig, ...(request.config ?? {}) }, target.configKeyOf);
 
-  const steps: PlanStep[] = specs.map((spec) => {
+  const assetSteps: PlanStep[] = specs.map((spec) => {
     const partitioned = spec.partitions !== null;
     return {
       key: spec.key,
@@ -65,21 +72,22 @@ export function createPlan(defs: Definitions, request: PlanRequest): Plan {
       summary: summaryOf(spec, partitioned ? partition.label : null),
     };
   });
+  const steps = withCheckSteps(defs, assetSteps, request.checks ?? 'run');
 
-  return {
+  return withPlanNotifications(defs, {
     version: 1,
     runId: request.runId ?? randomUUID(),
     target: target.target,
     label: target.label,
     job: target.job,
-    assetKeys: [...new Set(specs.flatMap((s) => s.assetKeys))],
+    assetKeys: checksOnly ? [] : [...new Set(specs.flatMap((s) => s.assetKeys))],
     partitionKey: partition.key,
     partitionRange: partition.range,
     maxConcurrent: request.maxConcurrent ?? target.maxConcurrent ?? defs.maxConcurrent,
     steps,
     tags: { ...target.tags, ...(request.tags ?? {}) },
     backfillId: request.backfillId ?? null,
-  };
+  });
 }
 
 interface ResolvedTarget {
@@ -126,7 +134,7 @@ function resolveTarget(defs: Definitions, request: PlanRequest): ResolvedTarget 
     target: { kind: 'assets', selection },
     label: selection.length > 80 ? `${selection.slice(0, 77)}...` : selection,
     job: null,
-    stepKeys: stepKeysOfAssets(defs, resolveSelection(defs, selection)),
+    stepKeys: stepKeysOfAssets(defs, resolveSelection(defs, selection).filter((k) => !request.onlyAssets || request.onlyAssets.includes(k))),
     defaultConfig: {},
     tags: {},
     maxConcurrent: undefined,
@@ -211,6 +219,6 @@ function mergeConfig(defaults: unknown, given: unknown): unknown {
 }
 
 function summaryOf(spec: StepSpec, partition: string | null): string {
-  const what = spec.kind === 'op' ? spec.owner : spec.kind === 'asset' ? `asset ${spec.key}` : `multi-asset ${spec.key} (${spec.assetKeys.join(', ')})`;
+  const what = spec.kind === 'op' || spec.kind === 'observe' ? spec.owner : spec.kind === 'asset' ? `asset ${spec.key}` : `multi-asset ${spec.key} (${spec.assetKeys.join(', ')})`;
   return partition === null ? what : `${what} [${partition}]`;
 }

@@ -30,7 +30,8 @@ export interface StepOutput {
 export interface StepSpec {
   /** Unique key; also the Temporal activity type. */
   key: string;
-  kind: 'asset' | 'multi-asset' | 'op';
+  /** `observe`: the step of an observable source asset, which records a data version instead of storing a value. */
+  kind: 'asset' | 'multi-asset' | 'op' | 'observe';
   /** Human name for messages: `asset "sales/orders"`, `op "clean" in job "etl"`. */
   owner: string;
   /** Assets this step materializes. */
@@ -78,4 +79,6 @@ export interface AssetNode {
   ioManager: string;
   /** What defines it, for messages. */
   definedBy: string;
+  /** True for an observable source asset: Stratum observes its data version, user code produces it elsewhere. */
+  observable?: boolean;
 }

@@ -14,7 +14,7 @@ export interface StratumWorkerOptions {
   namespace?: string;
   /** Task queue; default `STRATUM_TASK_QUEUE` or `stratum`. */
   taskQueue?: string;
-  /** A catalog, or its location (SQLite path or PostgreSQL URL). Default `STRATUM_CATALOG` or `.stratum/catalog.db`. */
+  /** A catalog, or its location (SQLite path or PostgreSQL URL). Default `STRATUM_CATALOG_URL`, `STRATUM_CATALOG` or `.stratum/catalog.db`. */
   catalog?: Catalog | string;
   /** How long running steps may finish after shutdown is requested before they are cancelled. Default `'30s'`. */
   shutdownGraceTime?: Duration;

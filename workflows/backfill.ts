@@ -198,7 +198,7 @@ export async function backfill(input: BackfillWorkflowInput): Promise<BackfillPr
       }
       if (!timeToContinueAsNew()) {
         const blocked = schedule();
-        if (blocked.length > 0) await recordItemsFailed({ backfillId: input.backfillId, plan: input.template, items: blocked });
+        if (blocked.length > 0) await recordItemsFailed({ backfillId: input.backfillId, plan: input.template, items: blocked, failedAt: Date.now() });
       }
       report();
       if (cancelRequested) break;

@@ -24,6 +24,7 @@ import {
   type StepActivityResult,
   type StepOutcome,
 } from '../sdk/plan';
+import { SensorNotifier } from './sensor-notifier';
 import { describeStepFailure } from './step-failure';
 
 /**
@@ -48,6 +49,8 @@ export async function materialize(plan: Plan): Promise<RunResult> {
   const running = new Set<string>();
   let changed = false;
   const byKey = new Map(plan.steps.map((s) => [s.key, s]));
+  // Only plans that notify sensors send signals: older plans replay exactly as before.
+  const notifier = plan.notify ? new SensorNotifier(plan, plan.notify, workflowId) : null;
   setHandler(defineQuery<RunProgress>(RUN_PROGRESS_QUERY), () => ({
     total: plan.steps.length,
     running: [...running],
@@ -79,7 +82,8 @@ export async function materialize(plan: Plan): Promise<RunResult> {
       summary: step.summary,
     })[step.key] as (input: StepActivityInput) => Promise<StepActivityResult>;
     activity({ runId: plan.runId, workflowId, step, backfillId: plan.backfillId }).then(
-      (result) =>
+      (result) => {
+        notifier?.materialized(step.key, result.materializations);
         settle({
           key: step.key,
           status: 'succeeded',
@@ -90,7 +94,9 @@ export async function materialize(plan: Plan): Promise<RunResult> {
           attempts: result.attempt,
           error: null,
           materializations: result.materializations,
-        }),
+          ...(result.checks ? { checks: result.checks } : {}),
+        });
+      },
       (error) =>
         settle({
           key: step.key,
@@ -141,7 +147,12 @@ export async function materialize(plan: Plan): Promise<RunResult> {
       for (const step of plan.steps) {
         if (!outcomes.has(step.key)) settle({ ...skipped(step, [], byKey), status: 'canceled', skippedBecause: undefined });
       }
-      await runActivities[RUN_ACTIVITY.finishRun](resultOf(plan, 'canceled', startedAt, outcomes));
+      const canceled = resultOf(plan, 'canceled', startedAt, outcomes);
+      await runActivities[RUN_ACTIVITY.finishRun](canceled);
+      if (notifier) {
+        notifier.finished(canceled);
+        await notifier.drain();
+      }
     });
     throw error;
   }
@@ -149,6 +160,10 @@ export async function materialize(plan: Plan): Promise<RunResult> {
   const failed = plan.steps.filter((s) => outcomes.get(s.key)!.status !== 'succeeded');
   const result = resultOf(plan, failed.length === 0 ? 'succeeded' : 'failed', startedAt, outcomes);
   await runActivities[RUN_ACTIVITY.finishRun](result);
+  if (notifier) {
+    notifier.finished(result);
+    await notifier.drain();
+  }
   if (failed.length > 0) {
     const failedSteps = result.steps.filter((s) => s.status === 'failed');
     const skippedCount = result.steps.filter((s) => s.status === 'skipped').length;

@@ -2,7 +2,10 @@ import type { Command } from 'commander';
 import { loadPartitionContext } from '../../sdk/partition-context';
 import { suggestSimilar } from '../../sdk/suggest';
 import { UnknownSelectionError } from '../../sdk/errors';
+import { assetChecksJson, printAssetChecks } from '../check-results-output';
+import { StalenessResolver } from '../../sdk/staleness';
 import { openCliContext } from '../cli-context';
+import { assetStalenessView, configureAssetStalenessCommands, type AssetStalenessView } from './asset-staleness';
 import { positiveInt, withCommonOptions, withJsonOption } from '../common-options';
 import { formatTime, out, printJson, printTable } from '../output';
 
@@ -15,8 +18,13 @@ export function configureAssetsCommand(program: Command): void {
     const ctx = await openCliContext(options, { temporal: false });
     try {
       const stats = new Map((await ctx.catalog.listAssets()).map((a) => [a.assetKey, a]));
+      const resolver = await StalenessResolver.create(ctx.definitions, ctx.catalog);
+      const statuses = new Map<string, AssetStalenessView>();
+      for (const key of ctx.definitions.assetNodes.keys()) statuses.set(key, await assetStalenessView(resolver, ctx.definitions, key));
       const rows = [...ctx.definitions.assetNodes.values()].map((node) => ({
         key: node.key,
+        status: statuses.get(node.key)!.status,
+        statusLabel: statuses.get(node.key)!.label,
         group: node.group,
         partitions: node.partitions?.describe() ?? null,
         upstream: node.upstream.map((u) => u.assetKey),
@@ -25,13 +33,15 @@ export function configureAssetsCommand(program: Command): void {
       }));
       if (options.json) return printJson(rows);
       printTable(
-        ['ASSET', 'GROUP', 'PARTITIONS', 'LAST MATERIALIZED', 'COUNT'],
-        rows.map((r) => [r.key, r.group, r.partitions, formatTime(r.lastMaterializedAt), r.materializations]),
+        ['ASSET', 'GROUP', 'PARTITIONS', 'LAST MATERIALIZED', 'COUNT', 'STATUS'],
+        rows.map((r) => [r.key, r.group, r.partitions, formatTime(r.lastMaterializedAt), r.materializations, r.statusLabel]),
       );
     } finally {
       await ctx.close();
     }
   });
+
+  configureAssetStalenessCommands(assets);
 
   const show = assets
     .command('show')
@@ -45,8 +55,11 @@ export function configureAssetsCommand(program: Command): void {
     try {
       const node = ctx.definitions.asset(key);
       if (!node) throw new UnknownSelectionError([{ term: key, suggestions: suggestSimilar(key, ctx.definitions.assetNodes.keys()) }], '`stratum assets list` shows every asset.');
+      const staleness = await assetStalenessView(await StalenessResolver.create(ctx.definitions, ctx.catalog), ctx.definitions, key, options.partition);
       const history = await ctx.catalog.materializationHistory(key, { limit: options.limit, ...(options.partition ? { partitionKey: options.partition } : {}) });
       const summary = node.partitions ? await ctx.catalog.partitionSummary(key) : null;
+      const checks = ctx.definitions.checksOf(key);
+      const latestChecks = await ctx.catalog.latestCheckResults(key, options.partition);
       let partitionTotal: number | null = null;
       if (node.partitions) {
         try {
@@ -56,7 +69,7 @@ export function configureAssetsCommand(program: Command): void {
         }
       }
       if (options.json) {
-        return printJson({ ...node, partitions: node.partitions?.describe() ?? null, partitionSummary: summary && { ...summary, total: partitionTotal, missing: partitionTotal === null ? null : Math.max(0, partitionTotal - summary.materialized - summary.failed) }, history });
+        return printJson({ ...node, partitions: node.partitions?.describe() ?? null, partitionSummary: summary && { ...summary, total: partitionTotal, missing: partitionTotal === null ? null : Math.max(0, partitionTotal - summary.materialized - summary.failed) }, history, checks: assetChecksJson(checks, latestChecks), staleness: { status: staleness.status, label: staleness.label, partitions: staleness.partitions } });
       }
       out(`Asset ${node.key}`);
       if (node.description) out(`  ${node.description}`);
@@ -66,17 +79,21 @@ export function configureAssetsCommand(program: Command): void {
       const downstream = ctx.definitions.assetGraph.downstreamOf(node.key);
       if (downstream.length) out(`  downstream ${downstream.join(', ')}`);
       if (node.codeVersion) out(`  code       ${node.codeVersion}`);
+      out(`  status     ${staleness.label}`);
       if (node.partitions && summary) {
         out(`  partitions ${node.partitions.describe()}`);
         const missing = partitionTotal === null ? '?' : Math.max(0, partitionTotal - summary.materialized - summary.failed);
         out(`             ${summary.materialized} materialized, ${summary.failed} failed, ${missing} missing${partitionTotal !== null ? ` of ${partitionTotal}` : ''}`);
       }
       out();
-      if (history.length === 0) return out('Never materialized.');
-      printTable(
-        ['MATERIALIZED', 'PARTITION', 'RUN', 'DATA VERSION', 'METADATA'],
-        history.map((m) => [formatTime(m.materializedAt), m.partitionKey, m.runId, m.dataVersion, JSON.stringify(m.metadata)]),
-      );
+      if (history.length === 0) out('Never materialized.');
+      else {
+        printTable(
+          ['MATERIALIZED', 'PARTITION', 'RUN', 'DATA VERSION', 'METADATA'],
+          history.map((m) => [formatTime(m.materializedAt), m.partitionKey, m.runId, m.dataVersion, JSON.stringify(m.metadata)]),
+        );
+      }
+      printAssetChecks(checks, latestChecks);
     } finally {
       await ctx.close();
     }

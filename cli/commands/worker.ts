@@ -3,12 +3,22 @@ import { openCatalog } from '../../sdk/catalog';
 import { defaultCatalogLocation, defaultTaskQueue } from '../../sdk/settings';
 import { createWorker } from '../../worker/create-worker';
 import { positiveInt, withCommonOptions } from '../common-options';
-import { connectNative, resolveTemporalTarget } from '../connection';
+import { connectClient, connectNative, resolveTemporalTarget } from '../connection';
+import { deploy } from '../deploy';
 import { loadDefinitions } from '../load-definitions';
 import { log } from '../output';
 
 /** Runs a worker until SIGINT/SIGTERM, letting running steps finish within the grace period. */
-export async function runWorkerUntilSignal(options: { defs: string; catalog?: string; taskQueue?: string; grace?: string; maxConcurrentSteps?: number; startServer: boolean }): Promise<{ startedServer: boolean }> {
+export async function runWorkerUntilSignal(options: {
+  defs: string;
+  catalog?: string;
+  taskQueue?: string;
+  grace?: string;
+  maxConcurrentSteps?: number;
+  startServer: boolean;
+  /** Run `stratum deploy` (schedules, sensors) once the worker polls: what `stratum dev` does. */
+  deploy?: boolean;
+}): Promise<{ startedServer: boolean }> {
   const definitions = loadDefinitions(options.defs);
   const { target, uiUrl, startedServer } = await resolveTemporalTarget({ startLocalIfNeeded: options.startServer, log });
   const connection = await connectNative(target);
@@ -40,13 +50,32 @@ export async function runWorkerUntilSignal(options: { defs: string; catalog?: st
   log(`Worker polling task queue "${worker.taskQueue}" on ${target.address} (namespace ${target.namespace}) with ${definitions.steps.size} steps.`);
   if (uiUrl) log(`Temporal web UI: ${uiUrl}`);
   try {
-    await worker.run();
+    const running = worker.run();
+    if (options.deploy) await deployAtStart(target, definitions, worker.taskQueue);
+    await running;
   } finally {
     await catalog.close();
     await connection.close();
   }
   log('Worker stopped.');
   return { startedServer };
+}
+
+/** `stratum dev` deploys schedules and sensors when its worker is up; a failure is logged, the worker keeps running. */
+async function deployAtStart(target: Parameters<typeof connectClient>[0], definitions: ReturnType<typeof loadDefinitions>, taskQueue: string): Promise<void> {
+  try {
+    const { client, connection } = await connectClient(target);
+    try {
+      const actions = await deploy(client, definitions, { taskQueue });
+      for (const a of actions) if (a.action !== 'unchanged') log(`Deployed ${a.kind} ${a.name}: ${a.action}${a.detail ? ` (${a.detail})` : ''}`);
+      const unchanged = actions.filter((a) => a.action === 'unchanged').length;
+      if (unchanged > 0) log(`Deploy: ${unchanged} schedule(s) and sensor(s) unchanged.`);
+    } finally {
+      await connection.close();
+    }
+  } catch (error) {
+    log(`Deploying schedules and sensors failed: ${(error as Error).message} (the worker keeps running; fix it and run \`stratum deploy\`).`);
+  }
 }
 
 /** `stratum worker`: a worker for the definitions. */

@@ -6,7 +6,7 @@
 import { readFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { asset, assetJob, Definitions, resource } from 'stratum';
+import { asset, assetCheck, assetJob, Definitions, resource, rowCountCheck, schedule } from 'stratum';
 
 /** Where the example reads its CSV and writes its report; configurable per environment. */
 const salesFiles = resource({
@@ -160,8 +160,25 @@ export const salesReport = asset(
 /** Everything, as one job. */
 export const salesEtl = assetJob({ name: 'sales_etl', selection: '*', description: 'Extract, clean, aggregate and report' });
 
+/** Cleaning must leave rows to aggregate: a blocking check, so an empty extract never reaches the report. */
+export const cleanOrdersNotEmpty = rowCountCheck({ asset: cleanOrders, min: 1, blocking: true });
+
+/** A warning (not blocking): days without revenue usually mean a missing extract. */
+export const everyDayHasRevenue = assetCheck(
+  { asset: dailyRevenue, name: 'every_day_has_revenue', severity: 'warn', description: 'each day in the extract has revenue > 0' },
+  (rows) => {
+    const empty = rows.filter((d) => d.revenue <= 0).map((d) => d.day);
+    return { passed: empty.length === 0, metadata: { emptyDays: empty } };
+  },
+);
+
+/** The whole job every morning at 06:00 UTC; `stratum dev` / `stratum deploy` create it paused: `stratum schedule unpause daily_sales_etl`. */
+export const dailySalesEtl = schedule({ name: 'daily_sales_etl', job: salesEtl, cron: '0 6 * * *', defaultStatus: 'stopped' });
+
 export default new Definitions({
   assets: [rawOrders, cleanOrders, dailyRevenue, productSales, salesReport],
+  assetChecks: [cleanOrdersNotEmpty, everyDayHasRevenue],
   jobs: [salesEtl],
+  schedules: [dailySalesEtl],
   resources: { files: salesFiles },
 });

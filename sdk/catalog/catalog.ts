@@ -1,3 +1,7 @@
+import type { InputDataVersion } from '../input-data-version';
+import type { PruneOptions, PruneResult } from './retention';
+import type { CheckHistoryOptions, CheckResultInput, CheckResultRecord } from './check-result';
+
 /**
  * The catalog: an index of runs, run steps, materializations, per-asset-partition status, run log
  * lines and dynamic partitions. It indexes what Temporal workflow history already records, so the
@@ -164,10 +168,50 @@ export interface MaterializationInput {
   materializedAt: number;
   /** 1-based attempt number of the step. */
   attempt: number;
+  /**
+   * The data versions of the upstream assets the step read (and of its `deps`), one entry per
+   * upstream asset; `null` or omitted when unknown (recorded before Stratum kept them).
+   */
+  inputDataVersions?: InputDataVersion[] | null;
 }
 
 /** A stored materialization. `id` grows with insertion and is the paging cursor of histories. */
 export interface MaterializationRecord extends MaterializationInput {
+  id: number;
+}
+
+/** The latest data version of one asset partition (`Catalog.latestVersions`, `Catalog.observedVersions`). */
+export interface AssetVersionRecord {
+  /** `null` for an unpartitioned asset. */
+  partitionKey: string | null;
+  dataVersion: string;
+  /** Code version of the materialization (`null` for observations and assets without one). */
+  codeVersion: string | null;
+  /** Id of the materialization or observation. */
+  id: number;
+  /** Epoch ms of the materialization or observation. */
+  at: number;
+  /** What the materialization read (with `withInputs`); `null` when unknown or not asked for. */
+  inputDataVersions: InputDataVersion[] | null;
+  /** Observations only: the metadata the observe function returned. */
+  metadata?: Record<string, unknown>;
+}
+
+/** What `recordObservation` stores: the data version user code observed for a source asset. */
+export interface ObservationInput {
+  runId: string;
+  stepKey: string;
+  assetKey: string;
+  partitionKey: string | null;
+  dataVersion: string;
+  /** JSON-serializable metadata the observation returned. */
+  metadata: Record<string, unknown>;
+  /** Epoch ms. */
+  observedAt: number;
+}
+
+/** A stored observation. */
+export interface ObservationRecord extends ObservationInput {
   id: number;
 }
 
@@ -261,6 +305,19 @@ export interface RunLogsOptions {
   limit?: number;
 }
 
+/** The answer for one run key of {@link Catalog.reserveSensorRunKeys}. */
+export type SensorRunKeyReservation =
+  | { runKey: string; runId: string; reserved: true }
+  /** The key was used before: `runId` is the run it started, `usedAt` when (epoch ms). */
+  | { runKey: string; runId: string; reserved: false; usedAt: number };
+
+/** A sensor's stored cursor. */
+export interface SensorCursorRecord {
+  cursor: string | null;
+  /** Epoch ms. */
+  updatedAt: number;
+}
+
 /**
  * The catalog interface. Two implementations share one code path: SQLite (default, a file) and
  * PostgreSQL (a URL). Every write is idempotent where a Temporal activity retry could repeat it.
@@ -316,6 +373,24 @@ export interface Catalog {
   /** Every asset that was ever materialized or failed, by asset key. */
   listAssets(): Promise<AssetSummary[]>;
 
+  // ---- Data versions (staleness) ----
+
+  /**
+   * The latest materialization's data version of asset partitions, keyed by partition key: of the
+   * given keys, of every partition when `partitionKeys` is `'all'`, of the unpartitioned asset when
+   * `null`. Partitions never materialized are missing from the map. One indexed read for 1,000 keys.
+   */
+  latestVersions(assetKey: string, partitionKeys: readonly string[] | 'all' | null, opts?: { withInputs?: boolean }): Promise<Map<string | null, AssetVersionRecord>>;
+  /**
+   * Records an observation of a source asset and makes it the partition's latest observed version
+   * (when it is newer). Idempotent per (runId, assetKey, partitionKey).
+   */
+  recordObservation(o: ObservationInput): Promise<ObservationRecord>;
+  /** The latest observed data version of source asset partitions; keys as in {@link Catalog.latestVersions}. */
+  observedVersions(assetKey: string, partitionKeys: readonly string[] | 'all' | null): Promise<Map<string | null, AssetVersionRecord>>;
+  /** Observations of a source asset, newest first. */
+  observationHistory(assetKey: string, opts?: { limit?: number }): Promise<ObservationRecord[]>;
+
   // ---- Per-partition state ----
 
   /**
@@ -344,6 +419,50 @@ export interface Catalog {
   deleteDynamicPartitions(name: string, keys: readonly string[]): Promise<{ deleted: string[] }>;
   /** The keys of a dynamic partitions definition, in the order they were first added. */
   dynamicPartitionKeys(name: string): Promise<string[]>;
+
+  // ---- Retention ----
+
+  /**
+   * Deletes history older than `olderThan` (`stratum catalog prune --older-than 90d`): old
+   * materializations except the latest of every asset partition, and old finished runs nothing
+   * kept refers to, with their steps and log lines. Returns what went (or would, with `dryRun`).
+   */
+  prune(options: PruneOptions): Promise<PruneResult>;
+
+  // ---- Sensor state ----
+
+  /**
+   * Reserves the run keys of one sensor evaluation, atomically: a new key is stored with its run
+   * id; a key this same `evaluationId` stored before (a retried activity) is reserved again with
+   * the run id stored then; a key another evaluation stored is refused (`reserved: false`, with
+   * the run that used it). Keeps the newest `keep` keys per sensor (default 100,000).
+   */
+  reserveSensorRunKeys(input: { sensor: string; evaluationId: string; keys: readonly { runKey: string; runId: string }[]; keep?: number }): Promise<SensorRunKeyReservation[]>;
+  /** The run a sensor's run key started, or `null` (never used, or pruned). */
+  sensorRunKey(sensor: string, runKey: string): Promise<{ runId: string; usedAt: number } | null>;
+  /** A sensor's stored cursor, or `null` when it never stored one. */
+  sensorCursor(sensor: string): Promise<SensorCursorRecord | null>;
+  /** Stores a sensor's cursor. */
+  setSensorCursor(sensor: string, cursor: string | null): Promise<void>;
+  /** Forgets a sensor's run keys and cursor. */
+  deleteSensorState(sensor: string): Promise<void>;
+
+  // ---- Asset checks ----
+
+  /**
+   * Records the result of an asset check on one partition. Idempotent: one row per (runId,
+   * assetKey, partitionKey, checkName); a same-or-later attempt updates it, an earlier one is ignored.
+   */
+  recordCheckResult(result: CheckResultInput): Promise<CheckResultRecord>;
+  /**
+   * The newest result of each check of an asset, by check name: of one partition when
+   * `partitionKey` is a string, of the unpartitioned asset when `null`, of any partition if omitted.
+   */
+  latestCheckResults(assetKey: string, partitionKey?: string | null): Promise<CheckResultRecord[]>;
+  /** Check results of an asset, newest first, one page at a time (cursor: `beforeId`). */
+  checkHistory(assetKey: string, opts?: CheckHistoryOptions): Promise<CheckResultRecord[]>;
+  /** The check results a run recorded. */
+  runCheckResults(runId: string): Promise<CheckResultRecord[]>;
 
   /** Closes the connection (pool). Idempotent. */
   close(): Promise<void>;

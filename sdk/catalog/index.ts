@@ -5,6 +5,9 @@
 export { LogLevel, PartitionStatus, RunStatus, StepStatus } from './catalog';
 export type {
   AssetSummary,
+  AssetVersionRecord,
+  ObservationInput,
+  ObservationRecord,
   Catalog,
   FinishedRunStatus,
   ListRunsOptions,
@@ -22,8 +25,12 @@ export type {
   RunRecord,
   RunStartedEvent,
   RunWithSteps,
+  SensorCursorRecord,
+  SensorRunKeyReservation,
   StepRecord,
 } from './catalog';
+export { CheckOutcome } from './check-result';
+export type { CheckHistoryOptions, CheckResultInput, CheckResultRecord } from './check-result';
 export { parseCatalogLocation } from './catalog-location';
 export type { CatalogLocation } from './catalog-location';
 export {
@@ -37,6 +44,7 @@ export {
 export { catalogMigrations, migrateCatalog } from './migrations';
 export type { CatalogMigration, MigrateCatalogOptions } from './migrations';
 export { openCatalog } from './open-catalog';
+export type { PruneOptions, PruneResult } from './retention';
 export type { OpenCatalogOptions } from './open-catalog';
 export type { CatalogDatabase } from './schema';
 export { SqlCatalog } from './sql-catalog';

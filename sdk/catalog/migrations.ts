@@ -1,5 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import { CatalogSchemaError } from './errors';
+import { assetChecksMigration } from './migration-4-asset-checks';
+import { dataVersionsMigration } from './migration-3-data-versions';
+import { sensorStateMigration } from './migration-2-sensor-state';
 import { writeTransaction, type CatalogDialect } from './write-transaction';
 
 /**
@@ -164,9 +167,9 @@ export const catalogMigrations: readonly CatalogMigration[] = [
       await db.schema.createIndex('stratum_dynamic_partitions_name_id').on('stratum_dynamic_partitions').columns(['name', 'id']).execute();
     },
   },
-  // slot: version 2 (sensor state)
-  // slot: version 3 (data versions and observations)
-  // slot: version 4 (asset checks)
+  sensorStateMigration,
+  dataVersionsMigration,
+  assetChecksMigration,
 ];
 
 /**

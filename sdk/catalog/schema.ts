@@ -69,6 +69,8 @@ export interface MaterializationsTable {
   started_at: number;
   materialized_at: number;
   attempt: number;
+  /** JSON array of the `InputDataVersion`s read, or NULL (written before migration 3). */
+  input_versions: string | null;
 }
 
 /** `stratum_asset_partitions`: current status of each (asset, partition). */
@@ -80,6 +82,11 @@ export interface AssetPartitionsTable {
   run_id: string;
   updated_at: number;
   error: string | null;
+  /** Latest materialization's data version, code version, id and time (migration 3); NULL if never materialized. */
+  data_version: string | null;
+  code_version: string | null;
+  materialization_id: number | null;
+  materialized_at: number | null;
 }
 
 /** `stratum_assets`: per-asset counters kept in the same transactions as the rows they count. */
@@ -114,6 +121,70 @@ export interface DynamicPartitionsTable {
   partition_key: string;
 }
 
+/** `stratum_sensor_run_keys`: run keys a sensor has used (migration 2). */
+export interface SensorRunKeysTable {
+  /** Insertion order (pruning drops a sensor's oldest keys). */
+  id: Generated<number>;
+  sensor: string;
+  run_key: string;
+  run_id: string;
+  /** The evaluation that reserved the key: its retries get the same answer. */
+  evaluation_id: string;
+  created_at: number;
+}
+
+/** `stratum_sensor_cursors`: each sensor's cursor (migration 2). */
+export interface SensorCursorsTable {
+  sensor: string;
+  cursor: string | null;
+  updated_at: number;
+}
+
+/** `stratum_observations`: every observation of an observable source asset (migration 3). */
+export interface ObservationsTable {
+  id: Generated<number>;
+  run_id: string;
+  step_key: string;
+  asset_key: string;
+  /** {@link NO_PARTITION} for an unpartitioned asset. */
+  partition_key: string;
+  data_version: string;
+  /** JSON object. */
+  metadata: string;
+  observed_at: number;
+}
+
+/** `stratum_observed_versions`: the latest observation of each (source asset, partition) (migration 3). */
+export interface ObservedVersionsTable {
+  asset_key: string;
+  partition_key: string;
+  data_version: string;
+  observation_id: number;
+  observed_at: number;
+}
+
+/** `stratum_asset_check_results`: one row per (run, asset, partition, check) (migration 4). */
+export interface AssetCheckResultsTable {
+  id: Generated<number>;
+  run_id: string;
+  step_key: string;
+  asset_key: string;
+  /** {@link NO_PARTITION} for an unpartitioned asset. */
+  partition_key: string;
+  check_name: string;
+  /** `passed`, `failed` or `errored`. */
+  outcome: string;
+  /** `error` or `warn`. */
+  severity: string;
+  /** 1 or 0. */
+  blocking: number;
+  description: string | null;
+  /** JSON object. */
+  metadata: string;
+  evaluated_at: number;
+  attempt: number;
+}
+
 /** `stratum_schema_migrations`: versions applied to this catalog. */
 export interface SchemaMigrationsTable {
   version: number;
@@ -131,5 +202,10 @@ export interface CatalogDatabase {
   stratum_assets: AssetsTable;
   stratum_logs: LogsTable;
   stratum_dynamic_partitions: DynamicPartitionsTable;
+  stratum_sensor_run_keys: SensorRunKeysTable;
+  stratum_sensor_cursors: SensorCursorsTable;
+  stratum_observations: ObservationsTable;
+  stratum_observed_versions: ObservedVersionsTable;
+  stratum_asset_check_results: AssetCheckResultsTable;
   stratum_schema_migrations: SchemaMigrationsTable;
 }

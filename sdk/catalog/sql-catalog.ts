@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type {
   AssetSummary,
+  AssetVersionRecord,
   Catalog,
   ListRunsOptions,
   LogLevel,
@@ -9,6 +10,8 @@ import type {
   MaterializationHistoryOptions,
   MaterializationInput,
   MaterializationRecord,
+  ObservationInput,
+  ObservationRecord,
   PartitionFailedEvent,
   PartitionStatus,
   PartitionStatusRecord,
@@ -19,6 +22,8 @@ import type {
   RunStartedEvent,
   RunStatus,
   RunWithSteps,
+  SensorCursorRecord,
+  SensorRunKeyReservation,
   StepRecord,
   StepStatus,
 } from './catalog';
@@ -32,6 +37,19 @@ import {
   type RunsTable,
   type RunStepsTable,
 } from './schema';
+import { pruneHistory, type PruneOptions, type PruneResult } from './retention';
+import * as sensorStore from './sensor-store';
+import * as checkStore from './check-store';
+import type { CheckHistoryOptions, CheckResultInput, CheckResultRecord } from './check-result';
+import {
+  inputVersionsColumn,
+  insertObservation,
+  parseInputVersions,
+  readLatestVersions,
+  readObservationHistory,
+  readObservedVersions,
+  recordLatestVersion,
+} from './version-store';
 import { writeTransaction, type CatalogDialect } from './write-transaction';
 
 /** Keys per `IN (…)` list: far below SQLite's 32,766 and PostgreSQL's 65,535 parameters. */
@@ -208,6 +226,7 @@ export class SqlCatalog implements Catalog {
       started_at: m.startedAt,
       materialized_at: m.materializedAt,
       attempt: m.attempt,
+      input_versions: inputVersionsColumn(m.inputDataVersions),
     };
     return this.#write(async (trx) => {
       await ensureAsset(trx, m.assetKey);
@@ -233,6 +252,7 @@ export class SqlCatalog implements Catalog {
             started_at: row.started_at,
             materialized_at: row.materialized_at,
             attempt: row.attempt,
+            input_versions: row.input_versions,
           })
           .where('run_id', '=', row.run_id)
           .where('asset_key', '=', row.asset_key)
@@ -255,6 +275,14 @@ export class SqlCatalog implements Catalog {
         { status: 'materialized', run_id: stored.run_id, updated_at: Number(stored.materialized_at), error: null },
         (current) => Number(current.updated_at) <= Number(stored.materialized_at),
       );
+      await recordLatestVersion(trx, {
+        assetKey: m.assetKey,
+        partitionColumn: partitionKey,
+        id: Number(stored.id),
+        dataVersion: stored.data_version,
+        codeVersion: stored.code_version,
+        materializedAt: Number(stored.materialized_at),
+      });
       await trx
         .updateTable('stratum_assets')
         .set((eb) => ({
@@ -348,6 +376,29 @@ export class SqlCatalog implements Catalog {
       partitionsMaterialized: Number(r.partitions_materialized),
       partitionsFailed: Number(r.partitions_failed),
     }));
+  }
+
+  // ---- Data versions (staleness) ----
+
+  async latestVersions(assetKey: string, partitionKeys: readonly string[] | 'all' | null, opts: { withInputs?: boolean } = {}): Promise<Map<string | null, AssetVersionRecord>> {
+    return readLatestVersions(this.db, assetKey, partitionKeys, opts.withInputs ?? false);
+  }
+
+  async recordObservation(o: ObservationInput): Promise<ObservationRecord> {
+    requireText(o.runId, 'runId');
+    requireText(o.assetKey, 'assetKey');
+    requireText(o.dataVersion, 'dataVersion');
+    const partitionKey = toPartitionColumn(o.partitionKey);
+    const metadata = toJson(o.metadata, 'metadata');
+    return this.#write((trx) => insertObservation(trx, o, partitionKey, metadata));
+  }
+
+  async observedVersions(assetKey: string, partitionKeys: readonly string[] | 'all' | null): Promise<Map<string | null, AssetVersionRecord>> {
+    return readObservedVersions(this.db, assetKey, partitionKeys);
+  }
+
+  async observationHistory(assetKey: string, opts: { limit?: number } = {}): Promise<ObservationRecord[]> {
+    return readObservationHistory(this.db, assetKey, checkLimit(opts.limit, DEFAULT_HISTORY_LIMIT, 'observationHistory'));
   }
 
   // ---- Per-partition state ----
@@ -479,6 +530,54 @@ export class SqlCatalog implements Catalog {
     return rows.map((r) => r.partition_key);
   }
 
+  // ---- Retention ----
+
+  async prune(options: PruneOptions): Promise<PruneResult> {
+    if (!Number.isFinite(options.olderThan)) throw new CatalogInputError(`prune needs olderThan as epoch milliseconds, got ${String(options.olderThan)}.`);
+    return this.#write((trx) => pruneHistory(trx, options));
+  }
+
+  // ---- Sensor state (SQL in sensor-store.ts) ----
+
+  async reserveSensorRunKeys(input: { sensor: string; evaluationId: string; keys: readonly { runKey: string; runId: string }[]; keep?: number }): Promise<SensorRunKeyReservation[]> {
+    if (input.keys.length === 0) return [];
+    return this.#write((trx) => sensorStore.reserveSensorRunKeys(trx, { ...input, now: Date.now() }));
+  }
+
+  async sensorRunKey(sensor: string, runKey: string): Promise<{ runId: string; usedAt: number } | null> {
+    return sensorStore.sensorRunKey(this.db, sensor, runKey);
+  }
+
+  async sensorCursor(sensor: string): Promise<SensorCursorRecord | null> {
+    return sensorStore.sensorCursor(this.db, sensor);
+  }
+
+  async setSensorCursor(sensor: string, cursor: string | null): Promise<void> {
+    await this.#write((trx) => sensorStore.setSensorCursor(trx, sensor, cursor, Date.now()));
+  }
+
+  async deleteSensorState(sensor: string): Promise<void> {
+    await this.#write((trx) => sensorStore.deleteSensorState(trx, sensor));
+  }
+
+  // ---- Asset checks (SQL in check-store.ts) ----
+
+  async recordCheckResult(result: CheckResultInput): Promise<CheckResultRecord> {
+    return this.#write((trx) => checkStore.recordCheckResult(trx, result));
+  }
+
+  async latestCheckResults(assetKey: string, partitionKey?: string | null): Promise<CheckResultRecord[]> {
+    return checkStore.latestCheckResults(this.db, assetKey, partitionKey);
+  }
+
+  async checkHistory(assetKey: string, opts?: CheckHistoryOptions): Promise<CheckResultRecord[]> {
+    return checkStore.checkHistory(this.db, assetKey, opts);
+  }
+
+  async runCheckResults(runId: string): Promise<CheckResultRecord[]> {
+    return checkStore.runCheckResults(this.db, runId);
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -593,6 +692,7 @@ function toMaterializationRecord(r: Selectable<MaterializationsTable>): Material
     startedAt: Number(r.started_at),
     materializedAt: Number(r.materialized_at),
     attempt: Number(r.attempt),
+    inputDataVersions: parseInputVersions(r.input_versions),
   };
 }
 
