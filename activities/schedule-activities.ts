@@ -26,7 +26,7 @@ export function createScheduleActivities(deps: { definitions: Definitions; catal
       const ctx = await loadPartitionContext(deps.catalog, deps.definitions, resolved.partitions ? [resolved.partitions] : []);
       const partitionKey = partitionForTick(resolved, scheduledAt, ctx);
       if (resolved.partitions && partitionKey === null) {
-        return { plan: null, skipped: `no partition of ${resolved.partitions.describe()} has ended by ${input.scheduledAt}` };
+        return { plan: null, skipped: `no partition of ${resolved.partitions.describe()} closes at ${input.scheduledAt} (none has ended yet, or the partitions ended before)` };
       }
       try {
         const plan = createPlan(deps.definitions, {

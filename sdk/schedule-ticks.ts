@@ -29,11 +29,18 @@ export function nextTickTimes(schedule: ResolvedSchedule, after: Date, count: nu
  * The partition a tick at `scheduledAt` runs: the last partition whose window has ended by then
  * (the window the tick closes, or the one in progress with `endOffset: 1`). Worked out from the
  * nominal time, so a late or backfilled tick runs the same partition as an on-time one. Null for
- * unpartitioned schedules and for ticks before the first window has ended.
+ * unpartitioned schedules, for ticks before the first window has ended, and for ticks after the
+ * definition's `end` has passed by a whole window.
  */
 export function partitionForTick(schedule: ResolvedSchedule, scheduledAt: Date, ctx?: Omit<PartitionContext, 'now'>): string | null {
   if (!schedule.partitions) return null;
-  return schedule.partitions.lastKey({ ...ctx, now: scheduledAt });
+  const key = schedule.partitions.lastKey({ ...ctx, now: scheduledAt });
+  if (key === null) return null;
+  // Past a definition's `end`, lastKey stays on the final partition; a tick one whole window after
+  // that partition's end closes a window the definition does not have: nothing to run.
+  const window = schedule.partitions.timeWindowForKey(key);
+  const length = window.end.getTime() - window.start.getTime();
+  return scheduledAt.getTime() >= window.end.getTime() + length ? null : key;
 }
 
 /** The next `count` ticks after `after`, each with its partition. */

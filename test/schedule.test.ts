@@ -96,6 +96,15 @@ describe('schedule definitions', () => {
     expect(partitionForTick(resolved, new Date('2024-01-01T00:00:00Z'))).toBeNull();
   });
 
+  test('past the partitions\' end, ticks run the last window once, then nothing (not the last partition again and again)', () => {
+    const ending = asset({ key: 'sched/ending', partitions: dailyPartitions({ start: '2024-01-01', end: '2024-02-01' }) }, () => 1);
+    const resolved = new Definitions({ assets: [ending], schedules: [schedule({ name: 'ending', selection: 'sched/ending', partitioned: true })] }).schedule('ending')!;
+    expect(partitionForTick(resolved, new Date('2024-02-01T00:00:00Z'))).toBe('2024-01-31');
+    expect(partitionForTick(resolved, new Date('2024-02-01T23:00:00Z'))).toBe('2024-01-31');
+    expect(partitionForTick(resolved, new Date('2024-02-02T00:00:00Z'))).toBeNull();
+    expect(partitionForTick(resolved, new Date('2025-06-01T00:00:00Z'))).toBeNull();
+  });
+
   test('intervals tick on multiples of the interval since the epoch, as Temporal does', () => {
     const resolved = defsWith(schedule({ name: 'fast', selection: 'sched/ping', every: '10s' })).schedule('fast')!;
     expect(previewTicks(resolved, new Date('2024-03-01T00:00:03Z'), 2).map((t) => t.at.toISOString())).toEqual(['2024-03-01T00:00:10.000Z', '2024-03-01T00:00:20.000Z']);

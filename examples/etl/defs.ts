@@ -6,7 +6,7 @@
 import { readFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { asset, assetCheck, assetJob, Definitions, resource, rowCountCheck, schedule } from 'stratum';
+import { asset, assetCheck, assetJob, Definitions, resource, rowCountCheck, schedule, sensor } from 'stratum';
 
 /** Where the example reads its CSV and writes its report; configurable per environment. */
 const salesFiles = resource({
@@ -175,10 +175,27 @@ export const everyDayHasRevenue = assetCheck(
 /** The whole job every morning at 06:00 UTC; `stratum dev` / `stratum deploy` create it paused: `stratum schedule unpause daily_sales_etl`. */
 export const dailySalesEtl = schedule({ name: 'daily_sales_etl', job: salesEtl, cron: '0 6 * * *', defaultStatus: 'stopped' });
 
+/**
+ * Reruns the job when another system asks (`stratum sensor trigger sales_refresh --payload
+ * '{"requestId":"r-1","reason":"late orders"}'`); a request id is honoured once.
+ */
+export const salesRefresh = sensor({
+  name: 'sales_refresh',
+  job: salesEtl,
+  triggerSchema: z.object({ requestId: z.string().min(1), reason: z.string().default('requested') }),
+  evaluate: (ctx, trigger) => {
+    if (trigger.kind !== 'payload') return [];
+    ctx.log.info(`refresh requested: ${trigger.payload.reason}`);
+    return [{ runKey: trigger.payload.requestId, tags: { reason: trigger.payload.reason } }];
+  },
+  defaultStatus: 'running',
+});
+
 export default new Definitions({
   assets: [rawOrders, cleanOrders, dailyRevenue, productSales, salesReport],
   assetChecks: [cleanOrdersNotEmpty, everyDayHasRevenue],
   jobs: [salesEtl],
   schedules: [dailySalesEtl],
+  sensors: [salesRefresh],
   resources: { files: salesFiles },
 });

@@ -3,7 +3,7 @@
  * that reads its own previous day. Backfill it with
  * `npx stratum backfill start "*" --defs examples/partitioned/defs.ts --from 2024-01-01 --to 2024-03-31`.
  */
-import { asset, dailyPartitions, Definitions, timeWindowMapping, upstream, type AssetRef } from 'stratum';
+import { asset, dailyPartitions, Definitions, schedule, timeWindowMapping, upstream, type AssetRef } from 'stratum';
 
 const days = dailyPartitions({ start: '2024-01-01', end: '2025-01-01' });
 
@@ -46,4 +46,11 @@ export const cumulativeViews = asset(
   ({ today, previous }) => ({ day: today.day, total: (previous?.total ?? 0) + today.views }),
 );
 
-export default new Definitions({ assets: [pageViews, dailySummary, cumulativeViews] });
+/**
+ * Every day just after midnight UTC, the day that just ended (the tick's nominal time picks it, so
+ * late ticks and `stratum schedule backfill web_daily --from 2024-03-01 --to 2024-03-07` run the
+ * right days). Created paused by `stratum deploy`.
+ */
+export const webDaily = schedule({ name: 'web_daily', selection: 'group:web', partitioned: true, defaultStatus: 'stopped' });
+
+export default new Definitions({ assets: [pageViews, dailySummary, cumulativeViews], schedules: [webDaily] });

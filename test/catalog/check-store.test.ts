@@ -1,41 +1,9 @@
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { CatalogInputError, openCatalog, type Catalog, type CheckResultInput } from '../../sdk/catalog';
-import { createDatabaseOn, startTestPostgres, type TestPostgres } from '../harness/postgres';
+import { CatalogInputError, type Catalog, type CheckResultInput } from '../../sdk/catalog';
+import { catalogBackends } from '../harness/catalog-backends';
 
 /* Asset check results in the catalog (migration 4), on a SQLite file and on a real PostgreSQL. */
 
-let pg: TestPostgres | undefined;
-const tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'stratum-check-store-'));
-
-beforeAll(async () => {
-  pg = await startTestPostgres();
-}, 120_000);
-
-afterAll(async () => {
-  await pg?.stop();
-  fs.rmSync(tmpRoot, { recursive: true, force: true });
-});
-
-let fileCounter = 0;
-const backends: { name: 'sqlite' | 'postgres'; open(): Promise<{ catalog: Catalog; cleanup(): Promise<void> }> }[] = [
-  {
-    name: 'sqlite',
-    async open() {
-      const catalog = await openCatalog(path.join(tmpRoot, `t${++fileCounter}`, 'catalog.db'));
-      return { catalog, cleanup: async () => undefined };
-    },
-  },
-  {
-    name: 'postgres',
-    async open() {
-      if (!pg) throw new Error('test PostgreSQL did not start');
-      const database = await createDatabaseOn(pg.url);
-      return { catalog: await openCatalog(database.url), cleanup: () => database.stop() };
-    },
-  },
-];
+const backends = catalogBackends();
 
 function result(overrides: Partial<CheckResultInput> = {}): CheckResultInput {
   return {

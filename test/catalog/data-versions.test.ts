@@ -8,7 +8,7 @@ import { catalogMigrations, migrateCatalog, openCatalog, type Catalog } from '..
 import { staleSelection } from '../../sdk/stale-selection';
 import { describeStaleCause, StalenessResolver, type PartitionStaleness } from '../../sdk/staleness';
 import { inputDataVersionsNow } from '../../sdk/upstream-versions';
-import { createDatabaseOn, startTestPostgres, type TestPostgres } from '../harness/postgres';
+import { catalogBackends } from '../harness/catalog-backends';
 
 /*
  * Data versions in the catalog (migration 3) and staleness computed from them, on a SQLite file
@@ -16,30 +16,9 @@ import { createDatabaseOn, startTestPostgres, type TestPostgres } from '../harne
  * the step activity records them (input versions looked up just before), without running steps.
  */
 
-let pg: TestPostgres | undefined;
+const backends = catalogBackends();
 const tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'stratum-versions-test-'));
-
-beforeAll(async () => {
-  pg = await startTestPostgres();
-}, 120_000);
-
-afterAll(async () => {
-  await pg?.stop();
-  fs.rmSync(tmpRoot, { recursive: true, force: true });
-});
-
-let fileCounter = 0;
-const backends: { name: string; open(): Promise<{ catalog: Catalog; cleanup(): Promise<void> }> }[] = [
-  { name: 'sqlite', open: async () => ({ catalog: await openCatalog(path.join(tmpRoot, `v${++fileCounter}`, 'catalog.db')), cleanup: async () => undefined }) },
-  {
-    name: 'postgres',
-    async open() {
-      if (!pg) throw new Error('test PostgreSQL did not start');
-      const database = await createDatabaseOn(pg.url);
-      return { catalog: await openCatalog(database.url), cleanup: () => database.stop() };
-    },
-  },
-];
+afterAll(() => fs.rmSync(tmpRoot, { recursive: true, force: true }));
 
 const days = dailyPartitions({ start: '2024-01-01', end: '2024-01-06' }); // 5 partitions
 const partitionContext = { now: new Date('2025-01-01T00:00:00Z') };

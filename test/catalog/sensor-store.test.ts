@@ -3,43 +3,10 @@
  * server: a run key is used once per sensor, a retried evaluation gets its own reservation back,
  * keys are bounded per sensor, cursors are kept.
  */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { CatalogInputError, openCatalog, type Catalog } from '../../sdk/catalog';
-import { createDatabaseOn, startTestPostgres, type TestPostgres } from '../harness/postgres';
+import { CatalogInputError, type Catalog } from '../../sdk/catalog';
+import { catalogBackends } from '../harness/catalog-backends';
 
-let pg: TestPostgres | undefined;
-const tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'stratum-sensor-store-test-'));
-
-beforeAll(async () => {
-  pg = await startTestPostgres();
-}, 120_000);
-
-afterAll(async () => {
-  await pg?.stop();
-  fs.rmSync(tmpRoot, { recursive: true, force: true });
-});
-
-let fileCounter = 0;
-const backends: { name: string; open(): Promise<{ catalog: Catalog; cleanup(): Promise<void> }> }[] = [
-  {
-    name: 'sqlite',
-    async open() {
-      const catalog = await openCatalog(path.join(tmpRoot, `t${++fileCounter}`, 'catalog.db'));
-      return { catalog, cleanup: async () => undefined };
-    },
-  },
-  {
-    name: 'postgres',
-    async open() {
-      if (!pg) throw new Error('test PostgreSQL did not start');
-      const database = await createDatabaseOn(pg.url);
-      const catalog = await openCatalog(database.url);
-      return { catalog, cleanup: () => database.stop() };
-    },
-  },
-];
+const backends = catalogBackends();
 
 describe.each(backends)('sensor state on $name', (backend) => {
   let catalog: Catalog;

@@ -1,10 +1,11 @@
 /**
  * Records workflow histories for the replay test: run with `node bin/run-ts.js test/replay/record-histories.ts`
- * after a deliberate, versioned change to workflow code (never to make a failing replay pass).
- * It starts its own dev server and worker, runs a few representative executions and writes
- * their histories to test/replay/histories/*.json.
+ * when a new kind of execution ships. It starts its own dev server and worker, runs a few
+ * representative executions and writes the histories that are not recorded yet to
+ * test/replay/histories/*.json. Histories of earlier releases are kept as they are (they are the
+ * point of the test); `--force` re-records every one, only ever before a first release.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -13,9 +14,13 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { startDevServer } from '../../cli/dev-server';
 import { findOrBuildTemporalCli } from '../../cli/temporal-binary';
 import { StratumClient } from '../../cli/stratum-client';
+import { startSensor, stopSensor, triggerSensor } from '../../cli/sensor-client';
 import { openCatalog } from '../../sdk/catalog';
+import { StratumSearchAttributes } from '../../sdk/search-attributes';
 import { createWorker } from '../../worker/create-worker';
-import { replayDefinitions } from './replay-defs';
+import { failures, files, replayDefinitions, sourceSensor } from './replay-defs';
+
+const force = process.argv.includes('--force');
 
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
@@ -30,8 +35,10 @@ async function main(): Promise<void> {
   const cli = await findOrBuildTemporalCli();
   // The Temporal CLI writes histories in the JSON form historyFromJSON reads.
   const save = async (name: string, workflowId: string) => {
+    const file = path.join(__dirname, 'histories', `${name}.json`);
+    if (existsSync(file) && !force) return console.log(`kept ${name} (recorded by an earlier release)`);
     const json = execFileSync(cli, ['workflow', 'show', '--workflow-id', workflowId, '--address', server.address, '--output', 'json'], { encoding: 'utf8' });
-    writeFileSync(path.join(__dirname, 'histories', `${name}.json`), json);
+    writeFileSync(file, json);
     console.log(`recorded ${name} (${(JSON.parse(json).events ?? []).length} events)`);
   };
   try {
@@ -42,6 +49,31 @@ async function main(): Promise<void> {
     await backfill.result();
     // The last run of the backfill (after continue-as-new) and the first child run.
     await save('backfill-after-continue-as-new', backfill.workflowId);
+
+    // A run that notifies an asset sensor and a run-failure sensor, with a failing blocking check.
+    for (const s of [sourceSensor, failures]) await startSensor(client, s, { taskQueue: 'record' });
+    const notifying = await stratum.start({ selection: 'replay/source, replay/fine' });
+    await notifying.result().catch(() => undefined);
+    await save('materialize-notifying-sensors', notifying.workflowId);
+
+    // A payload sensor after continue-as-new (two evaluations per workflow run): its second run evaluates a used run key, then stops.
+    const started = await startSensor(client, files, { taskQueue: 'record', evaluationsPerRun: 2 });
+    for (const id of ['a', 'b', 'a']) await triggerSensor(client, files, { id }, { wait: true });
+    await stopSensor(client, files.name);
+    await client.workflow.getHandle(started.workflowId).result();
+    await save('sensor-after-continue-as-new', started.workflowId);
+    for (const s of [sourceSensor, failures]) await stopSensor(client, s.name);
+
+    // One tick of a schedule, started as the Schedule's action starts it.
+    const tickId = 'stratum/schedule/replay_hourly-2024-01-01T00:00:00Z';
+    const tick = await client.workflow.start('scheduledRun', {
+      workflowId: tickId,
+      taskQueue: 'record',
+      args: [{ schedule: 'replay_hourly' }],
+      typedSearchAttributes: [{ key: StratumSearchAttributes.kind, value: 'run' }] as any,
+    });
+    await tick.result().catch(() => undefined); // its blocking check fails: recorded as a failed run
+    await save('scheduled-run', tickId);
   } finally {
     worker.shutdown();
     await running;

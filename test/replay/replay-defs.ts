@@ -1,5 +1,6 @@
 /** Definitions whose executions the replay histories record. */
-import { asset, dailyPartitions, Definitions, inMemoryIOManager, timeWindowMapping } from '../../sdk';
+import { z } from 'zod';
+import { asset, assetCheck, assetSensor, dailyPartitions, Definitions, inMemoryIOManager, runFailureSensor, schedule, sensor, timeWindowMapping } from '../../sdk';
 
 export const source = asset({ key: 'replay/source' }, () => [1, 2, 3]);
 export const broken = asset({ key: 'replay/broken', ins: { source }, retry: { maximumAttempts: 1 } }, () => {
@@ -16,4 +17,29 @@ export const daily = asset(
   (_, ctx) => ctx.partitionKey,
 );
 
-export const replayDefinitions = new Definitions({ assets: [source, broken, skipped, fine, daily], ioManagers: { default: inMemoryIOManager() } });
+/** A blocking check that fails, so a notifying run also records a failed check step. */
+export const sourceNotEmpty = assetCheck({ asset: source, name: 'not_empty', blocking: true }, (rows) => rows.length > 100);
+/** Watches `replay/source`: notified by runs that materialize it. */
+export const sourceSensor = assetSensor({ name: 'replay_source_sensor', assets: [source], selection: 'replay/fine' });
+/** Told about failed runs. */
+export const failures = runFailureSensor({ name: 'replay_failures', fn: () => undefined });
+/** Triggered by payloads; its runs are keyed by the payload's id. */
+export const files = sensor({
+  name: 'replay_files',
+  selection: 'replay/source',
+  triggerSchema: z.object({ id: z.string() }),
+  evaluate: (ctx, trigger) => {
+    if (trigger.kind !== 'payload') return [];
+    ctx.updateCursor(trigger.payload.id);
+    return [{ runKey: trigger.payload.id }];
+  },
+});
+export const hourly = schedule({ name: 'replay_hourly', selection: 'replay/source', every: '1h', defaultStatus: 'stopped' });
+
+export const replayDefinitions = new Definitions({
+  assets: [source, broken, skipped, fine, daily],
+  assetChecks: [sourceNotEmpty],
+  sensors: [sourceSensor, failures, files],
+  schedules: [hourly],
+  ioManagers: { default: inMemoryIOManager() },
+});
