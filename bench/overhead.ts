@@ -3,17 +3,14 @@
  * A 100-asset chain and a 200-asset fan-out of no-op assets, and the same work as a hand-written
  * workflow calling no-op activities, on a local dev server this benchmark starts and stops.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { StratumClient } from '../cli/stratum-client';
-import { startDevServer } from '../cli/dev-server';
 import { asset, Definitions, filesystemIOManager, type AssetDefinition } from '../sdk';
 import { openCatalog } from '../sdk/catalog';
 import type { RunResult } from '../sdk/plan';
 import { createWorker } from '../worker/create-worker';
+import { median, startBenchEnv } from './bench-env';
 
 const CHAIN = 100;
 const FANOUT = 200;
@@ -32,11 +29,6 @@ function benchDefinitions(storageDir: string): Definitions {
   return new Definitions({ assets: [...chain, root, ...leaves], ioManagers: { default: filesystemIOManager({ baseDir: storageDir }) }, maxConcurrent: CONCURRENCY });
 }
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-};
-
 /** Per-step overhead of a sequential run: the median gap between one step's end and the next one's. */
 function chainStepMs(timings: { startedAt: number | null; endedAt: number | null }[]): number {
   const ends = timings.map((t) => t.endedAt!).sort((a, b) => a - b);
@@ -44,14 +36,7 @@ function chainStepMs(timings: { startedAt: number | null; endedAt: number | null
 }
 
 export async function runBench(): Promise<void> {
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
-  const dir = mkdtempSync(path.join(tmpdir(), 'stratum-bench-'));
-  const log = (line: string) => process.stdout.write(`${line}\n`);
-  log('Starting a Temporal dev server (in memory, headless)…');
-  const server = await startDevServer({ port: 0, dbFile: null, headless: true, log: () => undefined });
-  const connection = await Connection.connect({ address: server.address });
-  const client = new Client({ connection });
-  const native = await NativeConnection.connect({ address: server.address });
+  const { dir, log, client, native, close } = await startBenchEnv('overhead');
   try {
     // --- Stratum
     const defs = benchDefinitions(path.join(dir, 'storage'));
@@ -122,10 +107,7 @@ export async function runBench(): Promise<void> {
     log(`${FANOUT}-asset fan-out wall time (${CONCURRENCY} at once): Stratum ${figures.fanoutWallMs} ms, plain ${figures.plainFanoutWallMs} ms (ratio ${fanoutRatio})`);
     log(JSON.stringify({ bench: 'overhead', chainStepMs: figures.chainStepMs, fanoutWallMs: figures.fanoutWallMs, plainChainStepMs: figures.plainChainStepMs, ratio, plainFanoutWallMs: figures.plainFanoutWallMs, fanoutRatio }));
   } finally {
-    await connection.close();
-    await native.close().catch(() => undefined);
-    await server.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await close();
   }
 }
 

@@ -6,39 +6,27 @@
  *   reports it) minus the tick's nominal time (`TemporalScheduledStartTime`): Temporal's share;
  * - run lateness: the moment the run began executing its plan (the catalog's `startedAt`, taken
  *   in the `materialize` code after the planning activity) minus the nominal time: what a user sees.
- * The JSON line's `latenessP50Ms`/`P95`/`Max` are the workflow lateness.
+ * The JSON line's `latenessP50Ms`/`P95`/`Max` are the workflow lateness. The same is measured for
+ * a plain Temporal Schedule starting a hand-written no-op workflow (`plainLateness…`), so what
+ * Temporal's scheduler costs and what Stratum adds can be told apart.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import { Worker, type NativeConnection } from '@temporalio/worker';
 import { deploy } from '../cli/deploy';
-import { startDevServer } from '../cli/dev-server';
 import { asset, Definitions, inMemoryIOManager, schedule, scheduleIdOf } from '../sdk';
 import { openCatalog } from '../sdk/catalog';
 import { createWorker } from '../worker/create-worker';
+import { percentile, startBenchEnv } from './bench-env';
 
 const TICKS = 20;
 const NAME = 'bench_every_second';
 const TASK_QUEUE = 'bench-schedule';
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function runBench(): Promise<void> {
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
-  const dir = mkdtempSync(path.join(tmpdir(), 'stratum-bench-'));
-  const log = (line: string) => process.stdout.write(`${line}\n`);
-  log('Starting a Temporal dev server (in memory, headless)…');
-  const server = await startDevServer({ port: 0, dbFile: null, headless: true, log: () => undefined });
-  const connection = await Connection.connect({ address: server.address });
-  const client = new Client({ connection });
-  const native = await NativeConnection.connect({ address: server.address });
+  const { dir, log, client, native, close } = await startBenchEnv('schedule');
   try {
     const tick = asset({ key: 'bench/tick' }, () => Date.now());
     const defs = new Definitions({
@@ -95,11 +83,49 @@ export async function runBench(): Promise<void> {
     log(`  workflow started (first history event): p50 ${figures.latenessP50Ms} ms   p95 ${figures.latenessP95Ms} ms   max ${figures.latenessMaxMs} ms`);
     log(`  run began executing (after planning):   p50 ${figures.runLatenessP50Ms} ms   p95 ${figures.runLatenessP95Ms} ms   max ${figures.runLatenessMaxMs} ms`);
     log(`  Stratum's share (workflow start to run executing): p50 ${figures.planningP50Ms} ms`);
-    log(JSON.stringify({ bench: 'schedule', ticks: TICKS, measured: 'workflowStartTime-TemporalScheduledStartTime', ...figures }));
+    log('Measuring the same for a plain Temporal Schedule of a no-op workflow…');
+    const plain = await plainScheduleLateness(client, native);
+    log(`  plain Temporal, workflow started:        p50 ${percentile(plain, 50)} ms   p95 ${percentile(plain, 95)} ms   max ${Math.max(...plain)} ms`);
+    log(
+      JSON.stringify({
+        bench: 'schedule',
+        ticks: TICKS,
+        measured: 'workflowStartTime-TemporalScheduledStartTime',
+        ...figures,
+        plainLatenessP50Ms: percentile(plain, 50),
+        plainLatenessP95Ms: percentile(plain, 95),
+        plainLatenessMaxMs: Math.max(...plain),
+      }),
+    );
   } finally {
-    await connection.close();
-    await native.close().catch(() => undefined);
-    await server.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await close();
   }
 }
+
+/** Lateness (workflow start − nominal time) of TICKS ticks of a plain `every 1s` Temporal Schedule starting a no-op workflow. */
+async function plainScheduleLateness(client: Client, native: NativeConnection): Promise<number[]> {
+  const taskQueue = 'bench-schedule-plain';
+  const worker = await Worker.create({ connection: native, taskQueue, workflowsPath: require.resolve('./plain-workflows'), activities: { noop: async () => ({ startedAt: 0, endedAt: 0 }) } });
+  return worker.runUntil(async () => {
+    const scheduleId = 'bench-plain-every-second';
+    const createdAt = Date.now();
+    const handle = await client.schedule.create({
+      scheduleId,
+      spec: { intervals: [{ every: '1s' }] },
+      action: { type: 'startWorkflow', workflowType: 'plainChain', args: [0], taskQueue, workflowId: 'bench-plain-tick' },
+      policies: { overlap: ScheduleOverlapPolicy.ALLOW_ALL },
+    });
+    const lateness = new Map<number, number>();
+    const deadline = Date.now() + 120_000;
+    while (lateness.size < TICKS + 1 && Date.now() < deadline) {
+      for await (const execution of client.workflow.list({ query: `TaskQueue = '${taskQueue}'` })) {
+        const nominal = Date.parse(execution.workflowId.slice('bench-plain-tick-'.length));
+        if (nominal >= createdAt && !lateness.has(nominal)) lateness.set(nominal, execution.startTime.getTime() - nominal);
+      }
+      await sleep(250);
+    }
+    await handle.delete();
+    return [...lateness.entries()].sort(([a], [b]) => a - b).slice(1, TICKS + 1).map(([, late]) => late);
+  });
+}
+

@@ -5,36 +5,21 @@
  * recorded in the catalog) and to its completion. On a local dev server this benchmark starts and
  * stops, with the worker in this process.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { startDevServer } from '../cli/dev-server';
 import { startSensor, stopSensor, triggerSensor } from '../cli/sensor-client';
 import { openCatalog, type RunRecord } from '../sdk/catalog';
 import { createWorker } from '../worker/create-worker';
+import { percentile, startBenchEnv } from './bench-env';
 import { benchSensorDefinitions } from './sensor-defs';
 
 const TRIGGERS = 200;
 const WARMUP = 10;
 const INTERVAL_MS = Number(process.env.STRATUM_BENCH_SENSOR_INTERVAL_MS ?? 50);
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
-
 export async function runBench(): Promise<void> {
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
-  const dir = mkdtempSync(path.join(tmpdir(), 'stratum-bench-sensor-'));
-  const log = (line: string) => process.stdout.write(`${line}\n`);
-  log('Starting a Temporal dev server (in memory, headless)…');
-  const server = await startDevServer({ port: 0, dbFile: null, headless: true, log: () => undefined });
-  const connection = await Connection.connect({ address: server.address });
-  const client = new Client({ connection });
-  const native = await NativeConnection.connect({ address: server.address });
+  const env = await startBenchEnv('sensor');
+  const { dir, log, client, native } = env;
   const catalog = await openCatalog(path.join(dir, 'catalog.db'));
   const { definitions, sensor } = benchSensorDefinitions(path.join(dir, 'storage'));
   const worker = await createWorker(definitions, { connection: native, taskQueue: 'bench-sensor', catalog });
@@ -93,9 +78,6 @@ export async function runBench(): Promise<void> {
     worker.shutdown();
     await running.catch(() => undefined);
     await catalog.close();
-    await connection.close();
-    await native.close().catch(() => undefined);
-    await server.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await env.close();
   }
 }
