@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { Client } from 'pg';
 import { asset, dailyPartitions, Definitions } from '../sdk';
-import { openCatalog, type Catalog } from '../sdk/catalog';
+import { openCatalog, type Catalog, type MaterializationInput } from '../sdk/catalog';
 import { StalenessResolver } from '../sdk/staleness';
 import { inputDataVersionsNow } from '../sdk/upstream-versions';
 import { startTestPostgres } from '../test/harness/postgres';
@@ -28,9 +28,9 @@ type Figures = Record<string, number>;
 
 /**
  * Fills a SQLite catalog (temp file) with `assets × partitions` materializations (1,000,000 by
- * default), bulk-inserted in transactions, then times the catalog's hot reads and one write
- * (median of N). Does the same on PostgreSQL (filled with `generate_series`) when the test harness
- * can start a server. Also times staleness of an all-partitions fan-in over 1,000 partitions.
+ * default) through the catalog API (`recordMaterializations` in batches of 5,000, then the failed
+ * partitions and the runs call by call), then times the catalog's hot reads and one write
+ * (median of N). Does the same on PostgreSQL when the test harness can start a server. Also times staleness of an all-partitions fan-in over 1,000 partitions.
  * Prints readable lines, then one JSON line per backend (sqlite, then postgres):
  * `{"bench":"catalog","latestMs":…,"historyMs":…,"stalenessMs":…,"backend":"sqlite","rows":1000000,…}`.
  *
@@ -47,11 +47,16 @@ export async function runBench(options: CatalogBenchOptions = {}): Promise<void>
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stratum-bench-catalog-'));
   try {
     const file = path.join(dir, 'catalog.db');
-    await (await openCatalog(file)).close(); // create the schema
     let t = performance.now();
-    fillSqlite(file, assets, partitions, runs);
+    const seeding = await openCatalog(file);
+    try {
+      await fill(seeding, 'sqlite', assets, partitions, runs);
+    } finally {
+      await seeding.close();
+    }
+    await analyze(file, 'sqlite');
     const fillMs = performance.now() - t;
-    log(`sqlite: filled ${rows.toLocaleString('en')} materializations, ${runs.toLocaleString('en')} runs in ${(fillMs / 1000).toFixed(1)} s (${fileSizeMb(file)} MB)`);
+    log(`sqlite: filled ${rows.toLocaleString('en')} materializations, ${runs.toLocaleString('en')} runs through the catalog API in ${(fillMs / 1000).toFixed(1)} s, ANALYZE included (${fileSizeMb(file)} MB)`);
     t = performance.now();
     const catalog = await openCatalog(file);
     const openMs = performance.now() - t;
@@ -74,11 +79,16 @@ export async function runBench(options: CatalogBenchOptions = {}): Promise<void>
     }
     if (server) {
       try {
-        await (await openCatalog(server.url)).close();
         const t = performance.now();
-        await fillPostgres(server.url, assets, partitions, runs);
+        const seeding = await openCatalog(server.url);
+        try {
+          await fill(seeding, 'postgres', assets, partitions, runs);
+        } finally {
+          await seeding.close();
+        }
+        await analyze(server.url, 'postgres');
         const fillMs = performance.now() - t;
-        log(`postgres: filled ${rows.toLocaleString('en')} materializations, ${runs.toLocaleString('en')} runs in ${(fillMs / 1000).toFixed(1)} s`);
+        log(`postgres: filled ${rows.toLocaleString('en')} materializations, ${runs.toLocaleString('en')} runs through the catalog API in ${(fillMs / 1000).toFixed(1)} s, VACUUM ANALYZE included`);
         const catalog = await openCatalog(server.url);
         const pg = await timeOperations(catalog, assets, partitions, reps);
         await catalog.close();
@@ -108,109 +118,107 @@ const assetKey = (a: number) => `group_${a % 20}/asset_${a}`;
 const partitionKey = (p: number) => new Date(Date.UTC(2020, 0, 1) + p * 86_400_000).toISOString().slice(0, 10);
 const BASE_TIME = Date.UTC(2024, 0, 1);
 
-/** Bulk fill through one better-sqlite3 connection and prepared statements, in large transactions. */
-function fillSqlite(file: string, assets: number, partitions: number, runs: number): void {
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = OFF');
-  db.pragma('cache_size = -262144'); // 256 MB for the fill
-  // Build secondary indexes once after the fill (a sorted build) instead of row by row.
-  const indexes = db
-    .prepare(`select name, sql from sqlite_master where type = 'index' and sql is not null and tbl_name in ('stratum_materializations', 'stratum_runs', 'stratum_run_assets')`)
-    .all() as { name: string; sql: string }[];
-  for (const index of indexes) db.exec(`drop index "${index.name}"`);
-  const insertMat = db.prepare(
-    `insert into stratum_materializations (run_id, step_key, asset_key, partition_key, data_version, code_version, metadata, storage_location, started_at, materialized_at, attempt)
-     values (?, ?, ?, ?, ?, 'cv1', '{"rows":100}', ?, ?, ?, 1)`,
-  );
-  const insertStatus = db.prepare(
-    `insert into stratum_asset_partitions (asset_key, partition_key, status, run_id, updated_at, error, data_version, code_version, materialization_id, materialized_at)
-     values (?, ?, ?, ?, ?, ?, ?, 'cv1', ?, ?)`,
-  );
-  const insertAsset = db.prepare(
-    `insert into stratum_assets (asset_key, materialization_count, last_materialized_at, partitions_materialized, partitions_failed) values (?, ?, ?, ?, ?)`,
-  );
-  const insertRun = db.prepare(
-    `insert into stratum_runs (run_id, workflow_id, job, selection, asset_keys, partition_key, partition_range_from, partition_range_to, backfill_id, status, started_at, ended_at, tags)
-     values (?, ?, ?, ?, ?, ?, null, null, ?, ?, ?, ?, '{}')`,
-  );
-  const insertRunAsset = db.prepare(`insert into stratum_run_assets (run_id, asset_key, started_at) values (?, ?, ?)`);
+/** Materializations per `recordMaterializations` call while seeding. */
+const FILL_BATCH = 5_000;
+/** Per-row writes (failures, runs) in flight at once while seeding. */
+const FILL_CONCURRENCY = 8;
 
-  // Partition-major, as daily runs would write them: every asset of day 0, then day 1, ...
+/**
+ * Seeds a catalog through the catalog API: `assets × partitions` materializations with
+ * `recordMaterializations` (partition-major, as daily runs would write them: every asset of day 0,
+ * then day 1, …), 2% of the partitions failed after their materialization with
+ * `recordAssetPartitionFailed`, and `runs` finished runs with `recordRunStarted` + `recordRunFinished`.
+ */
+async function fill(catalog: Catalog, backend: string, assets: number, partitions: number, runs: number): Promise<void> {
+  const rows = assets * partitions;
+  const failed = (a: number, p: number) => (a * 31 + p) % 50 === 0;
+  const at = (a: number, p: number) => BASE_TIME + p * 86_400_000 + a * 1_000;
+  let t = performance.now();
+  let batch: MaterializationInput[] = [];
+  let done = 0;
   for (let p = 0; p < partitions; p++) {
-    db.transaction(() => {
-      const pk = partitionKey(p);
-      for (let a = 0; a < assets; a++) {
-        const key = assetKey(a);
-        const at = BASE_TIME + p * 86_400_000 + a * 1_000;
-        const runId = `run-${p}`;
-        const id = insertMat.run(runId, key, key, pk, `dv-${a}-${p}`, `/data/${key}/${pk}.json`, at - 500, at).lastInsertRowid;
-        const failed = (a * 31 + p) % 50 === 0;
-        insertStatus.run(key, pk, failed ? 'failed' : 'materialized', runId, failed ? at + 1 : at, failed ? 'boom' : null, `dv-${a}-${p}`, id, at);
-      }
-    })();
-  }
-  db.transaction(() => {
+    const pk = partitionKey(p);
     for (let a = 0; a < assets; a++) {
-      let failed = 0;
-      for (let p = 0; p < partitions; p++) if ((a * 31 + p) % 50 === 0) failed++;
-      insertAsset.run(assetKey(a), partitions, BASE_TIME + (partitions - 1) * 86_400_000 + a * 1_000, partitions - failed, failed);
+      const key = assetKey(a);
+      batch.push({
+        runId: `run-${p}`,
+        stepKey: key,
+        assetKey: key,
+        partitionKey: pk,
+        dataVersion: `dv-${a}-${p}`,
+        codeVersion: 'cv1',
+        metadata: { rows: 100 },
+        storageLocation: `/data/${key}/${pk}.json`,
+        startedAt: at(a, p) - 500,
+        materializedAt: at(a, p),
+        attempt: 1,
+      });
+      if (batch.length === FILL_BATCH || (p === partitions - 1 && a === assets - 1)) {
+        await catalog.recordMaterializations(batch);
+        done += batch.length;
+        batch = [];
+        if (done % 200_000 === 0 || done === rows) log(`${backend}:   ${done.toLocaleString('en')} materializations after ${((performance.now() - t) / 1000).toFixed(1)} s`);
+      }
     }
-    for (let r = 0; r < runs; r++) {
-      const a = r % assets;
-      const startedAt = BASE_TIME + r * 60_000;
-      const status = r % 10 === 0 ? 'failed' : 'succeeded';
-      insertRun.run(`bench-run-${r}`, `stratum/run/${r}`, `job_${r % 10}`, `job_${r % 10}`, JSON.stringify([assetKey(a)]), partitionKey(r % partitions), r % 3 === 0 ? `bf-${r % 7}` : null, status, startedAt, startedAt + 5_000);
-      insertRunAsset.run(`bench-run-${r}`, assetKey(a), startedAt);
-    }
-  })();
-  for (const index of indexes) db.exec(index.sql);
-  db.exec('analyze');
-  db.close();
+  }
+  const materializationsMs = performance.now() - t;
+
+  t = performance.now();
+  const failures: { a: number; p: number }[] = [];
+  for (let p = 0; p < partitions; p++) for (let a = 0; a < assets; a++) if (failed(a, p)) failures.push({ a, p });
+  await inParallel(failures.length, (i) => {
+    const { a, p } = failures[i]!;
+    return catalog.recordAssetPartitionFailed({ assetKey: assetKey(a), partitionKey: partitionKey(p), runId: `run-${p}`, failedAt: at(a, p) + 1, error: 'boom' });
+  });
+  const failuresMs = performance.now() - t;
+
+  t = performance.now();
+  await inParallel(runs, async (r) => {
+    const startedAt = BASE_TIME + r * 60_000;
+    const job = `job_${r % 10}`;
+    await catalog.recordRunStarted({
+      runId: `bench-run-${r}`,
+      workflowId: `stratum/run/${r}`,
+      job,
+      selection: job,
+      assetKeys: [assetKey(r % assets)],
+      partitionKey: partitionKey(r % partitions),
+      backfillId: r % 3 === 0 ? `bf-${r % 7}` : null,
+      startedAt,
+    });
+    await catalog.recordRunFinished({ runId: `bench-run-${r}`, status: r % 10 === 0 ? 'failed' : 'succeeded', endedAt: startedAt + 5_000, steps: [] });
+  });
+  const runsMs = performance.now() - t;
+  log(
+    `${backend}: recordMaterializations ${(materializationsMs / 1000).toFixed(1)} s (${Math.round(rows / (materializationsMs / 1000)).toLocaleString('en')} rows/s, ${FILL_BATCH.toLocaleString('en')} per call), ` +
+      `recordAssetPartitionFailed × ${failures.length.toLocaleString('en')} ${(failuresMs / 1000).toFixed(1)} s, recordRunStarted + recordRunFinished × ${runs.toLocaleString('en')} ${(runsMs / 1000).toFixed(1)} s`,
+  );
 }
 
-/** Bulk fill with `INSERT … SELECT … generate_series`, then ANALYZE. */
-async function fillPostgres(url: string, assets: number, partitions: number, runs: number): Promise<void> {
-  const client = new Client({ connectionString: url });
+/** Calls `fn(i)` for i in [0, count), at most {@link FILL_CONCURRENCY} at a time. */
+async function inParallel(count: number, fn: (i: number) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: FILL_CONCURRENCY }, async () => {
+      while (next < count) await fn(next++);
+    }),
+  );
+}
+
+/** Refreshes the planner statistics after the fill (the catalog API does not; a long-lived database would have them). */
+async function analyze(location: string, dialect: 'sqlite' | 'postgres'): Promise<void> {
+  if (dialect === 'sqlite') {
+    const db = new Database(location);
+    try {
+      db.exec('analyze');
+    } finally {
+      db.close();
+    }
+    return;
+  }
+  const client = new Client({ connectionString: location });
   await client.connect();
   try {
-    const asset = `'group_' || (a % 20) || '/asset_' || a`;
-    const pk = `to_char(date '2020-01-01' + p, 'YYYY-MM-DD')`;
-    const at = `(${BASE_TIME}::bigint + p::bigint * 86400000 + a::bigint * 1000)`;
-    const failed = `((a * 31 + p) % 50 = 0)`;
-    await client.query(`
-      insert into stratum_materializations (run_id, step_key, asset_key, partition_key, data_version, code_version, metadata, storage_location, started_at, materialized_at, attempt)
-      select 'run-' || p, ${asset}, ${asset}, ${pk}, 'dv-' || a || '-' || p, 'cv1', '{"rows":100}', '/data/' || ${asset} || '/' || ${pk} || '.json', ${at} - 500, ${at}, 1
-      from generate_series(0, ${partitions - 1}) p, generate_series(0, ${assets - 1}) a
-      order by p, a`);
-    await client.query(`
-      insert into stratum_asset_partitions (asset_key, partition_key, status, run_id, updated_at, error)
-      select ${asset}, ${pk}, case when ${failed} then 'failed' else 'materialized' end, 'run-' || p,
-             ${at} + case when ${failed} then 1 else 0 end, case when ${failed} then 'boom' end
-      from generate_series(0, ${partitions - 1}) p, generate_series(0, ${assets - 1}) a`);
-    // The latest version of every partition (migration 3), as recordMaterialization keeps it.
-    await client.query(`
-      update stratum_asset_partitions ap
-      set data_version = m.data_version, code_version = m.code_version, materialization_id = m.id, materialized_at = m.materialized_at
-      from stratum_materializations m
-      where m.asset_key = ap.asset_key and m.partition_key = ap.partition_key`);
-    await client.query(`
-      insert into stratum_assets (asset_key, materialization_count, last_materialized_at, partitions_materialized, partitions_failed)
-      select asset_key, ${partitions}, max(updated_at), count(*) filter (where status = 'materialized'), count(*) filter (where status = 'failed')
-      from stratum_asset_partitions group by asset_key`);
-    await client.query(`
-      insert into stratum_runs (run_id, workflow_id, job, selection, asset_keys, partition_key, backfill_id, status, started_at, ended_at, tags)
-      select 'bench-run-' || r, 'stratum/run/' || r, 'job_' || (r % 10), 'job_' || (r % 10),
-             '["group_' || ((r % ${assets}) % 20) || '/asset_' || (r % ${assets}) || '"]',
-             to_char(date '2020-01-01' + (r % ${partitions}), 'YYYY-MM-DD'),
-             case when r % 3 = 0 then 'bf-' || (r % 7) end,
-             case when r % 10 = 0 then 'failed' else 'succeeded' end,
-             ${BASE_TIME}::bigint + r::bigint * 60000, ${BASE_TIME}::bigint + r::bigint * 60000 + 5000, '{}'
-      from generate_series(0, ${runs - 1}) r`);
-    await client.query(`
-      insert into stratum_run_assets (run_id, asset_key, started_at)
-      select 'bench-run-' || r, 'group_' || ((r % ${assets}) % 20) || '/asset_' || (r % ${assets}), ${BASE_TIME}::bigint + r::bigint * 60000
-      from generate_series(0, ${runs - 1}) r`);
     await client.query('vacuum analyze');
   } finally {
     await client.end();

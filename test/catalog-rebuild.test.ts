@@ -22,8 +22,9 @@ test('the catalog rebuilt from workflow history equals the one the workers wrote
   await t.stratum.materialize({ selection: 'rebuild/orders' });
   await t.stratum.materialize({ selection: 'rebuild/feed' });
   // A tick of a schedule, started the way the Schedule's action starts it.
+  const tickId = `stratum/schedule/rebuild_hourly-${new Date().toISOString()}`;
   await t.client.workflow.execute('scheduledRun', {
-    workflowId: `stratum/schedule/rebuild_hourly-${new Date().toISOString()}`,
+    workflowId: tickId,
     taskQueue: t.taskQueue,
     args: [{ schedule: 'rebuild_hourly' }],
     typedSearchAttributes: [{ key: StratumSearchAttributes.kind, value: 'run' }] as any,
@@ -62,6 +63,9 @@ test('the catalog rebuilt from workflow history equals the one the workers wrote
   const again = await runStratum(['catalog', 'rebuild', '--defs', defsPath, '--into', into, '--query', `TaskQueue = '${t.taskQueue}'`], env);
   expect(again.code).toBe(2);
   expect(again.stderr).toContain('is not empty');
+  // A scheduled run's workflow id does not end with its run id; `runs show` finds it anyway.
+  const shown = await runStratum(['runs', 'show', tickId, '--defs', defsPath, '--json'], env);
+  expect(JSON.parse(shown.stdout)).toMatchObject({ workflowId: tickId, status: 'succeeded' });
   const prune = await runStratum(['catalog', 'prune', '--older-than', '90d', '--dry-run', '--json'], env);
   expect(JSON.parse(prune.stdout)).toMatchObject({ dryRun: true, materializations: 0, runs: 0 });
   const badAge = await runStratum(['catalog', 'prune', '--older-than', 'ninety days'], env);

@@ -11,8 +11,15 @@ class UnknownRunError extends InvalidRequestError {
   readonly code = 'STRATUM_UNKNOWN_RUN';
 }
 
+/** Recent runs searched for a workflow id that does not end with the run id (a schedule's tick, `stratum/schedule/<name>-<time>`). */
+const WORKFLOW_ID_SCAN = 10_000;
+
 async function findRun(catalog: Catalog, idOrWorkflowId: string) {
-  const run = await catalog.getRun(idOrWorkflowId.startsWith('stratum/') ? idOrWorkflowId.split('/').pop()! : idOrWorkflowId);
+  let run = await catalog.getRun(idOrWorkflowId.startsWith('stratum/') ? idOrWorkflowId.split('/').pop()! : idOrWorkflowId);
+  if (!run && idOrWorkflowId.startsWith('stratum/')) {
+    const match = (await catalog.listRuns({ limit: WORKFLOW_ID_SCAN })).find((r) => r.workflowId === idOrWorkflowId);
+    if (match) run = await catalog.getRun(match.runId);
+  }
   if (!run) throw new UnknownRunError(`No run ${idOrWorkflowId} in the catalog. \`stratum runs list\` shows recent runs.`);
   return run;
 }

@@ -357,6 +357,18 @@ export interface Catalog {
    */
   recordMaterialization(m: MaterializationInput): Promise<MaterializationRecord>;
   /**
+   * Records many materializations at once, with exactly the effect of calling
+   * {@link Catalog.recordMaterialization} for each input in order: one row per (runId, assetKey,
+   * partitionKey), where a same-or-later attempt wins; partition statuses and latest versions
+   * follow the same newest-wins rules; the asset counters stay exact. Set-based, in one write
+   * transaction: the way to load many rows (a rebuild, a seed, a backfill's results). Every input
+   * is validated first; an invalid one throws {@link CatalogInputError} and nothing is written.
+   *
+   * @example
+   * await catalog.recordMaterializations(days.map((day) => ({ ...base, partitionKey: day, dataVersion: hashes[day] })));
+   */
+  recordMaterializations(batch: readonly MaterializationInput[]): Promise<void>;
+  /**
    * Marks an asset partition `failed`, unless the partition's current status is newer than
    * `failedAt` (a materialization after the failure keeps it `materialized`).
    */

@@ -51,6 +51,7 @@ import {
   recordLatestVersion,
 } from './version-store';
 import { writeTransaction, type CatalogDialect } from './write-transaction';
+import { writeMaterializations, type MaterializationRow } from './bulk-materializations';
 
 /** Keys per `IN (…)` list: far below SQLite's 32,766 and PostgreSQL's 65,535 parameters. */
 const IN_CHUNK = 500;
@@ -211,23 +212,8 @@ export class SqlCatalog implements Catalog {
   // ---- Materializations ----
 
   async recordMaterialization(m: MaterializationInput): Promise<MaterializationRecord> {
-    requireText(m.runId, 'runId');
-    requireText(m.assetKey, 'assetKey');
-    const partitionKey = toPartitionColumn(m.partitionKey);
-    const row = {
-      run_id: m.runId,
-      step_key: m.stepKey,
-      asset_key: m.assetKey,
-      partition_key: partitionKey,
-      data_version: m.dataVersion,
-      code_version: m.codeVersion,
-      metadata: toJson(m.metadata, 'metadata'),
-      storage_location: m.storageLocation,
-      started_at: m.startedAt,
-      materialized_at: m.materializedAt,
-      attempt: m.attempt,
-      input_versions: inputVersionsColumn(m.inputDataVersions),
-    };
+    const row = toMaterializationRow(m);
+    const partitionKey = row.partition_key;
     return this.#write(async (trx) => {
       await ensureAsset(trx, m.assetKey);
       // Insert, or learn that the row exists. On PostgreSQL a concurrent insert of the same key
@@ -300,6 +286,20 @@ export class SqlCatalog implements Catalog {
         .execute();
       return toMaterializationRecord(stored);
     });
+  }
+
+  async recordMaterializations(batch: readonly MaterializationInput[]): Promise<void> {
+    // Every input is validated before anything is written (SQL in bulk-materializations.ts).
+    const rows = batch.map((m, index) => {
+      try {
+        return toMaterializationRow(m);
+      } catch (error) {
+        if (!(error instanceof CatalogInputError)) throw error;
+        throw new CatalogInputError(`recordMaterializations: input ${index} of ${batch.length} is invalid. ${error.message}`, { cause: error });
+      }
+    });
+    if (rows.length === 0) return;
+    await this.#write((trx) => writeMaterializations(trx, this.dialect, rows));
   }
 
   async recordAssetPartitionFailed(e: PartitionFailedEvent): Promise<void> {
@@ -715,6 +715,26 @@ function toLogLine(r: Selectable<LogsTable>): LogLine {
 }
 
 // ---- Small helpers ----
+
+/** Validates a materialization and returns the columns stored for it. */
+function toMaterializationRow(m: MaterializationInput): MaterializationRow {
+  requireText(m.runId, 'runId');
+  requireText(m.assetKey, 'assetKey');
+  return {
+    run_id: m.runId,
+    step_key: m.stepKey,
+    asset_key: m.assetKey,
+    partition_key: toPartitionColumn(m.partitionKey),
+    data_version: m.dataVersion,
+    code_version: m.codeVersion,
+    metadata: toJson(m.metadata, 'metadata'),
+    storage_location: m.storageLocation,
+    started_at: m.startedAt,
+    materialized_at: m.materializedAt,
+    attempt: m.attempt,
+    input_versions: inputVersionsColumn(m.inputDataVersions),
+  };
+}
 
 function toPartitionColumn(partitionKey: string | null): string {
   if (partitionKey === null) return NO_PARTITION;
