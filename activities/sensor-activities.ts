@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { activityInfo, ApplicationFailure, getClient, log as activityLog } from '@temporalio/activity';
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Catalog } from '../sdk/catalog';
 import type { Definitions } from '../sdk/definitions';
 import { InvalidRunRequestError, NonRetryableError, StratumError } from '../sdk/errors';
@@ -117,7 +117,7 @@ export function createSensorActivities(deps: { definitions: Definitions; catalog
       const { taskQueue } = activityInfo();
       for (const p of planned) {
         if (p.duplicateOf !== undefined) p.outcome.duplicates.push({ runKey: p.runKey!, runId: p.duplicateOf });
-        else p.outcome.runs.push(await startRun(client, taskQueue, definition.name, p));
+        else p.outcome.runs.push(await startRun({ client, catalog: deps.catalog, taskQueue, sensor: definition.name, evaluationId: input.evaluationId }, p));
       }
       for (const outcome of outcomes) {
         if (outcome.outcome === 'requested' && outcome.runs.length === 0) {
@@ -156,9 +156,15 @@ async function reserveRunKeys(catalog: Catalog, input: SensorEvaluationInput, pl
 /**
  * Starts a requested run as its own `materialize` workflow (so it outlives the sensor), eagerly on
  * this worker when it can. Its workflow id comes from the run id, so a retried evaluation finds the
- * run it already started instead of starting a second one.
+ * run it already started instead of starting a second one. When starting fails and no such
+ * workflow exists, the run key's reservation is given back before the error propagates (the
+ * evaluation's retry reserves it again), so a start that never happened cannot use a key up.
  */
-async function startRun(client: Client, taskQueue: string, sensor: string, p: PlannedRequest): Promise<SensorRunRecord> {
+async function startRun(
+  at: { client: Client; catalog: Catalog; taskQueue: string; sensor: string; evaluationId: string },
+  p: PlannedRequest,
+): Promise<SensorRunRecord> {
+  const { client, taskQueue, sensor } = at;
   const workflowId = runWorkflowId(p.plan.label, p.plan.runId);
   try {
     await client.workflow.start('materialize', {
@@ -172,7 +178,20 @@ async function startRun(client: Client, taskQueue: string, sensor: string, p: Pl
     return { runId: p.plan.runId, workflowId, runKey: p.runKey, status: 'started' };
   } catch (error) {
     if (error instanceof WorkflowExecutionAlreadyStartedError) return { runId: p.plan.runId, workflowId, runKey: p.runKey, status: 'already-started' };
+    if (p.runKey !== null && !(await mayExist(client, workflowId))) {
+      await at.catalog.releaseSensorRunKey({ sensor, runKey: p.runKey, evaluationId: at.evaluationId });
+    }
     throw error;
+  }
+}
+
+/** False only when Temporal says the workflow does not exist; any doubt (the server unreachable) counts as "may exist". */
+async function mayExist(client: Client, workflowId: string): Promise<boolean> {
+  try {
+    await client.workflow.getHandle(workflowId).describe();
+    return true;
+  } catch (error) {
+    return !(error instanceof WorkflowNotFoundError);
   }
 }
 

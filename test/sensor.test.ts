@@ -86,7 +86,17 @@ const flaky = sensor({
   },
 });
 
-const definitions = new Definitions({ assets: [target], sensors: [files, counter, poller, flaky], ioManagers: { default: inMemoryIOManager() } });
+const configured = asset({ key: 'sensortest/configured', config: z.object({ note: z.string() }) }, (_, ctx) => ctx.config.note.length);
+/** Asks for a run whose plan is too big for Temporal (3 MB of config > the 2 MB payload limit) when told to. */
+const oversized = sensor({
+  name: 'st_oversized',
+  selection: 'sensortest/configured',
+  triggerSchema: z.object({ key: z.string(), huge: z.boolean() }),
+  evaluate: (_ctx, trigger) =>
+    trigger.kind === 'payload' ? [{ runKey: trigger.payload.key, config: { 'sensortest/configured': { note: trigger.payload.huge ? 'x'.repeat(3_000_000) : 'fits' } } }] : [],
+});
+
+const definitions = new Definitions({ assets: [target, configured], sensors: [files, counter, poller, flaky, oversized], ioManagers: { default: inMemoryIOManager() } });
 
 // ---------------------------------------------------------------------------------------------
 // A worker that can be restarted on the same task queue and catalog.
@@ -176,6 +186,18 @@ describe('payloads are checked against the sensor schema', () => {
 });
 
 describe('run keys', () => {
+  test('a run that never started does not use its run key up: the key starts a run later', async () => {
+    await startSensor(client, oversized, { taskQueue });
+    const refused = await triggerSensor(client, oversized, { key: 'k-1', huge: true }, { wait: true });
+    expect(refused.outcome).toBe('failed');
+    expect(refused.runs).toEqual([]);
+    expect(await catalog.sensorRunKey('st_oversized', 'k-1')).toBeNull();
+    const later = await triggerSensor(client, oversized, { key: 'k-1', huge: false }, { wait: true });
+    expect(later.outcome).toBe('requested');
+    expect(later.runs).toHaveLength(1);
+    expect((await catalog.sensorRunKey('st_oversized', 'k-1'))?.runId).toBe(later.runs[0]!.runId);
+  });
+
   test('the same run key twice starts one run, also across continue-as-new and a worker restart', async () => {
     await stopSensor(client, 'st_files');
     await waitFor(async () => (await client.workflow.getHandle(sensorWorkflowId('st_files')).describe()).status.name !== 'RUNNING');

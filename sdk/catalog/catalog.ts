@@ -450,6 +450,12 @@ export interface Catalog {
    * the run that used it). Keeps the newest `keep` keys per sensor (default 100,000).
    */
   reserveSensorRunKeys(input: { sensor: string; evaluationId: string; keys: readonly { runKey: string; runId: string }[]; keep?: number }): Promise<SensorRunKeyReservation[]>;
+  /**
+   * Gives back a run key `evaluationId` reserved whose run is known not to have started (starting
+   * it failed and no such workflow exists), so a later evaluation may use the key. Returns whether
+   * a reservation was removed; keys of other evaluations are never touched.
+   */
+  releaseSensorRunKey(input: { sensor: string; runKey: string; evaluationId: string }): Promise<boolean>;
   /** The run a sensor's run key started, or `null` (never used, or pruned). */
   sensorRunKey(sensor: string, runKey: string): Promise<{ runId: string; usedAt: number } | null>;
   /** A sensor's stored cursor, or `null` when it never stored one. */

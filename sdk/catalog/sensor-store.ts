@@ -62,6 +62,21 @@ export async function reserveSensorRunKeys(
   return out;
 }
 
+/**
+ * Gives back a run key that `evaluationId` reserved but whose run never started, so a later
+ * evaluation may use it. A key reserved by another evaluation is left alone. Returns whether a
+ * reservation was removed.
+ */
+export async function releaseSensorRunKey(trx: Db, sensor: string, runKey: string, evaluationId: string): Promise<boolean> {
+  const result = await trx
+    .deleteFrom('stratum_sensor_run_keys')
+    .where('sensor', '=', sensor)
+    .where('run_key', '=', runKey)
+    .where('evaluation_id', '=', evaluationId)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
 /** Deletes a sensor's oldest run keys beyond the newest `keep`. */
 export async function pruneSensorRunKeys(trx: Db, sensor: string, keep: number): Promise<number> {
   const boundary = await trx

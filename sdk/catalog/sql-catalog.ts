@@ -544,6 +544,10 @@ export class SqlCatalog implements Catalog {
     return this.#write((trx) => sensorStore.reserveSensorRunKeys(trx, { ...input, now: Date.now() }));
   }
 
+  async releaseSensorRunKey(input: { sensor: string; runKey: string; evaluationId: string }): Promise<boolean> {
+    return this.#write((trx) => sensorStore.releaseSensorRunKey(trx, input.sensor, input.runKey, input.evaluationId));
+  }
+
   async sensorRunKey(sensor: string, runKey: string): Promise<{ runId: string; usedAt: number } | null> {
     return sensorStore.sensorRunKey(this.db, sensor, runKey);
   }

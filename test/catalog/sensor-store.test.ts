@@ -19,6 +19,16 @@ describe.each(backends)('sensor state on $name', (backend) => {
     await cleanup();
   });
 
+  test('a reservation whose run never started is given back by its own evaluation only', async () => {
+    await catalog.reserveSensorRunKeys({ sensor: 'release', evaluationId: 'e1', keys: [{ runKey: 'k', runId: 'r1' }] });
+    expect(await catalog.releaseSensorRunKey({ sensor: 'release', runKey: 'k', evaluationId: 'e2' })).toBe(false);
+    expect((await catalog.sensorRunKey('release', 'k'))?.runId).toBe('r1');
+    expect(await catalog.releaseSensorRunKey({ sensor: 'release', runKey: 'k', evaluationId: 'e1' })).toBe(true);
+    expect(await catalog.sensorRunKey('release', 'k')).toBeNull();
+    const again = await catalog.reserveSensorRunKeys({ sensor: 'release', evaluationId: 'e3', keys: [{ runKey: 'k', runId: 'r3' }] });
+    expect(again).toEqual([{ runKey: 'k', runId: 'r3', reserved: true }]);
+  });
+
   test('a run key starts one run: another evaluation is refused with the run that used it', async () => {
     const first = await catalog.reserveSensorRunKeys({ sensor: 'files', evaluationId: 'e1', keys: [{ runKey: 'a.csv', runId: 'r1' }, { runKey: 'b.csv', runId: 'r2' }] });
     expect(first).toEqual([
