@@ -4,10 +4,10 @@ import { durationToMs } from '../sdk/duration';
 import type { Definitions } from '../sdk/definitions';
 import { StratumSearchAttributes } from '../sdk/search-attributes';
 import { SensorDefinition } from '../sdk/sensor';
-import { SENSOR, sensorWorkflowId, type TriggerPayload } from '../sdk/sensor-contract';
+import { SENSOR, sensorWorkflowId, type SensorSettings, type TriggerPayload } from '../sdk/sensor-contract';
 import type { AnySensorDefinition } from '../sdk/sensor-definition';
 import { InvalidTriggerPayloadError, SensorNotRunningError, UnknownSensorError } from '../sdk/sensor-errors';
-import type { SensorStateView, SensorTriggerAnswer, SensorWorkflowInput } from '../sdk/sensor-state';
+import { DEFAULT_EVALUATION_TIMEOUT_MS, type SensorStateView, type SensorTriggerAnswer, type SensorWorkflowInput } from '../sdk/sensor-state';
 import { defaultTaskQueue } from '../sdk/settings';
 
 /** Options of {@link startSensor}. */
@@ -27,10 +27,11 @@ export type SensorRunState = 'running' | 'stopped' | 'never-started';
  */
 export async function startSensor(client: Client, definition: AnySensorDefinition, options: StartSensorOptions = {}): Promise<{ started: boolean; workflowId: string }> {
   const workflowId = sensorWorkflowId(definition.name);
+  const settings = sensorSettingsOf(definition);
   const input: SensorWorkflowInput = {
     name: definition.name,
-    everyMs: definition.every === null ? null : durationToMs(definition.every, `sensor "${definition.name}": every`),
-    ...(definition instanceof SensorDefinition ? { evaluationTimeoutMs: definition.timeoutMs } : {}),
+    everyMs: settings.everyMs,
+    evaluationTimeoutMs: settings.evaluationTimeoutMs,
     ...(options.evaluationsPerRun !== undefined ? { evaluationsPerRun: options.evaluationsPerRun } : {}),
   };
   try {
@@ -50,6 +51,31 @@ export async function startSensor(client: Client, definition: AnySensorDefinitio
     if (error instanceof WorkflowExecutionAlreadyStartedError) return { started: false, workflowId };
     throw error;
   }
+}
+
+/** The settings a running sensor takes from its definition (`every`, `timeout`). */
+export function sensorSettingsOf(definition: AnySensorDefinition): SensorSettings {
+  return {
+    everyMs: definition.every === null ? null : durationToMs(definition.every, `sensor "${definition.name}": every`),
+    evaluationTimeoutMs: definition instanceof SensorDefinition ? definition.timeoutMs : DEFAULT_EVALUATION_TIMEOUT_MS,
+  };
+}
+
+/**
+ * Sends a running sensor the settings of its definition when they differ from the ones it runs
+ * with. Returns what changed (`every 10s -> 5s`), or null when nothing did or it is not running.
+ */
+export async function reconfigureSensor(client: Client, definition: AnySensorDefinition): Promise<string | null> {
+  const state = await sensorState(client, definition.name).catch(() => null);
+  if (!state || state.status !== 'running') return null;
+  const wanted = sensorSettingsOf(definition);
+  const changes: string[] = [];
+  const every = (ms: number | null) => (ms === null ? 'none' : `${ms / 1_000}s`);
+  if (state.everyMs !== wanted.everyMs) changes.push(`every ${every(state.everyMs)} -> ${every(wanted.everyMs)}`);
+  if (state.evaluationTimeoutMs !== wanted.evaluationTimeoutMs) changes.push(`timeout ${state.evaluationTimeoutMs / 1_000}s -> ${wanted.evaluationTimeoutMs / 1_000}s`);
+  if (changes.length === 0) return null;
+  await client.workflow.getHandle(sensorWorkflowId(definition.name)).signal(SENSOR.configureSignal, wanted);
+  return changes.join(', ');
 }
 
 /** Asks a running sensor to stop after the evaluations it has queued. Returns false when it was not running. */

@@ -19,6 +19,8 @@ export const SENSOR = {
   runStatusSignal: 'stratum.sensor.runStatus',
   /** Signal asking the sensor to stop after the evaluation in progress. */
   stopSignal: 'stratum.sensor.stop',
+  /** Signal carrying new settings from the code (`{@link SensorSettings}`), sent by `stratum deploy`. */
+  configureSignal: 'stratum.sensor.configure',
   /** Query answered with the sensor's state. */
   stateQuery: 'stratum.sensor.state',
 } as const;
@@ -33,6 +35,14 @@ export interface TriggerPayload {
   payload: unknown;
   /** The sender's id for this trigger (shown in the sensor's state); default: assigned by the sensor. */
   triggerId?: string;
+}
+
+/** The settings of a running sensor that come from its definition and can change on deploy. */
+export interface SensorSettings {
+  /** Polling interval in ms, or null: only triggers. */
+  everyMs: number | null;
+  /** Start-to-close timeout of one evaluation, in ms. */
+  evaluationTimeoutMs: number;
 }
 
 /** Sent by a run to the asset sensors watching an asset, once per materialized asset partition. */

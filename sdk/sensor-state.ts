@@ -14,6 +14,9 @@ export const SENSOR_EVALUATIONS_KEPT = 20;
 /** Triggers evaluated together in one activity call when they queue up (order and cursor are kept). */
 export const SENSOR_MAX_BATCH = 50;
 
+/** Time one evaluation may take when the definition sets no `timeout`. */
+export const DEFAULT_EVALUATION_TIMEOUT_MS = 60_000;
+
 /** The `sensor` workflow's argument. */
 export interface SensorWorkflowInput {
   name: string;
@@ -135,6 +138,8 @@ export interface SensorStateView {
   cursor: string | null;
   /** Polling interval in ms, or null. */
   everyMs: number | null;
+  /** Start-to-close timeout of one evaluation, in ms. */
+  evaluationTimeoutMs: number;
   /** Epoch ms of the next polling tick, or null. */
   nextTickAt: number | null;
   /** Triggers waiting for evaluation. */

@@ -328,6 +328,13 @@ describe('definitions and deploy', () => {
     const withAuto = new Definitions({ assets: [target], sensors: [auto] });
     expect(await syncSensors({ client, definitions: withAuto, taskQueue })).toContainEqual({ kind: 'sensor', name: 'st_auto', action: 'started', detail: 'defaultStatus: running' });
     expect(await syncSensors({ client, definitions: withAuto, taskQueue })).toContainEqual(expect.objectContaining({ name: 'st_auto', action: 'unchanged' }));
+    // The code now polls every second with a shorter timeout: deploy tells the running sensor, which ticks.
+    const polling = sensor({ name: 'st_auto', selection: 'sensortest/target', defaultStatus: 'running', every: '1s', timeout: '20s', evaluate: () => skip('polled') });
+    const withPolling = new Definitions({ assets: [target], sensors: [polling] });
+    expect(await syncSensors({ client, definitions: withPolling, taskQueue })).toContainEqual({ kind: 'sensor', name: 'st_auto', action: 'updated', detail: 'every none -> 1s, timeout 60s -> 20s' });
+    await waitFor(async () => (await stateOf('st_auto')).evaluations.some((e) => e.trigger === 'tick'));
+    expect(await stateOf('st_auto')).toMatchObject({ everyMs: 1_000, evaluationTimeoutMs: 20_000 });
+    expect(await syncSensors({ client, definitions: withPolling, taskQueue })).toContainEqual(expect.objectContaining({ name: 'st_auto', action: 'unchanged' }));
     const without = new Definitions({ assets: [target], sensors: [] });
     await waitFor(async () => (await syncSensors({ client, definitions: without, taskQueue })).some((a) => a.name === 'st_auto' && a.action === 'stopped'));
   });

@@ -12,8 +12,9 @@ import {
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
-import { SENSOR, type AssetMaterializedEvent, type RunStatusEvent, type SensorTrigger, type TriggerPayload } from '../sdk/sensor-contract';
+import { SENSOR, type AssetMaterializedEvent, type RunStatusEvent, type SensorSettings, type SensorTrigger, type TriggerPayload } from '../sdk/sensor-contract';
 import {
+  DEFAULT_EVALUATION_TIMEOUT_MS,
   SENSOR_EVALUATE_ACTIVITY,
   SENSOR_EVALUATIONS_KEPT,
   SENSOR_MAX_BATCH,
@@ -55,12 +56,18 @@ export async function sensor(input: SensorWorkflowInput): Promise<SensorStateVie
   };
   state.workflowRuns += 1;
   const perRun = input.evaluationsPerRun ?? DEFAULT_EVALUATIONS_PER_RUN;
-  const evaluate = proxyLocalActivities({
-    startToCloseTimeout: input.evaluationTimeoutMs ?? 60_000,
-    retry: { maximumAttempts: input.evaluationAttempts ?? 3, initialInterval: '1s', backoffCoefficient: 2, nonRetryableErrorTypes: ['UnknownSensorError'] },
-  })[SENSOR_EVALUATE_ACTIVITY] as (input: SensorEvaluationInput) => Promise<SensorEvaluationResult>;
+  // Made per evaluation (a proxy sends nothing), so a new timeout from `stratum deploy` applies at once.
+  const evaluate = (evaluation: SensorEvaluationInput) =>
+    (
+      proxyLocalActivities({
+        startToCloseTimeout: input.evaluationTimeoutMs ?? DEFAULT_EVALUATION_TIMEOUT_MS,
+        retry: { maximumAttempts: input.evaluationAttempts ?? 3, initialInterval: '1s', backoffCoefficient: 2, nonRetryableErrorTypes: ['UnknownSensorError'] },
+      })[SENSOR_EVALUATE_ACTIVITY] as (input: SensorEvaluationInput) => Promise<SensorEvaluationResult>
+    )(evaluation);
 
   let stopRequested = false;
+  /** Set by the configure signal: the wait for the next tick starts over with the new interval. */
+  let reconfigured = false;
   let evaluationsThisRun = 0;
   /** Answers for update senders, by trigger id. */
   const answers = new Map<string, SensorTriggerAnswer>();
@@ -71,6 +78,7 @@ export async function sensor(input: SensorWorkflowInput): Promise<SensorStateVie
     status: status ?? (stopRequested ? 'stopping' : 'running'),
     cursor: state.cursor,
     everyMs: input.everyMs,
+    evaluationTimeoutMs: input.evaluationTimeoutMs ?? DEFAULT_EVALUATION_TIMEOUT_MS,
     nextTickAt: state.nextTickAt,
     queued: state.queue.length,
     counters: { ...state.counters },
@@ -102,6 +110,13 @@ export async function sensor(input: SensorWorkflowInput): Promise<SensorStateVie
   });
   setHandler(defineSignal(SENSOR.stopSignal), () => {
     stopRequested = true;
+  });
+  // New settings from the code (`stratum deploy`): kept in `input`, so continue-as-new carries them.
+  setHandler(defineSignal<[SensorSettings]>(SENSOR.configureSignal), (settings) => {
+    if (settings.everyMs !== input.everyMs) state.nextTickAt = settings.everyMs !== null ? Date.now() + settings.everyMs : null;
+    input.everyMs = settings.everyMs;
+    input.evaluationTimeoutMs = settings.evaluationTimeoutMs;
+    reconfigured = true;
   });
   setHandler(defineQuery<SensorStateView>(SENSOR.stateQuery), () => view());
   setHandler(
@@ -167,10 +182,10 @@ export async function sensor(input: SensorWorkflowInput): Promise<SensorStateVie
   for (;;) {
     if (state.queue.length === 0) {
       if (stopRequested) break;
+      reconfigured = false;
       const tickIn = state.nextTickAt !== null ? Math.max(1, state.nextTickAt - Date.now()) : undefined;
-      const woke = await (tickIn === undefined
-        ? condition(() => state.queue.length > 0 || stopRequested || readyToContinueAsNew()).then(() => true)
-        : condition(() => state.queue.length > 0 || stopRequested || readyToContinueAsNew(), tickIn));
+      const wake = () => state.queue.length > 0 || stopRequested || reconfigured || readyToContinueAsNew();
+      const woke = await (tickIn === undefined ? condition(wake).then(() => true) : condition(wake, tickIn));
       if (!woke && state.nextTickAt !== null && !stopRequested) {
         state.queue.push({ kind: 'tick', at: state.nextTickAt });
         state.nextTickAt = Date.now() + input.everyMs!;

@@ -17,6 +17,7 @@ import { StratumClient } from '../../cli/stratum-client';
 import { startSensor, stopSensor, triggerSensor } from '../../cli/sensor-client';
 import { openCatalog } from '../../sdk/catalog';
 import { StratumSearchAttributes } from '../../sdk/search-attributes';
+import { SENSOR } from '../../sdk/sensor-contract';
 import { createWorker } from '../../worker/create-worker';
 import { failures, files, replayDefinitions, sourceSensor } from './replay-defs';
 
@@ -56,9 +57,13 @@ async function main(): Promise<void> {
     await notifying.result().catch(() => undefined);
     await save('materialize-notifying-sensors', notifying.workflowId);
 
-    // A payload sensor after continue-as-new (two evaluations per workflow run): its second run evaluates a used run key, then stops.
-    const started = await startSensor(client, files, { taskQueue: 'record', evaluationsPerRun: 2 });
+    // A payload sensor after continue-as-new (three evaluations per workflow run): its second run
+    // is reconfigured, polls once at the new interval, then stops.
+    const started = await startSensor(client, files, { taskQueue: 'record', evaluationsPerRun: 3 });
     for (const id of ['a', 'b', 'a']) await triggerSensor(client, files, { id }, { wait: true });
+    // `stratum deploy` changing its settings, then a tick at the new interval.
+    await client.workflow.getHandle(started.workflowId).signal(SENSOR.configureSignal, { everyMs: 1_000, evaluationTimeoutMs: 30_000 });
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
     await stopSensor(client, files.name);
     await client.workflow.getHandle(started.workflowId).result();
     await save('sensor-after-continue-as-new', started.workflowId);
