@@ -4,6 +4,7 @@ import { durationToMs, type Duration } from './duration';
 import { InvalidScheduleError } from './errors';
 import { AssetJobDefinition, JobDefinition, type AnyJobDefinition } from './job';
 import { ZoneClock } from './partitions/zone-clock';
+import { CRON_MACROS } from './partitions/cron-expression';
 
 /**
  * What a schedule does when a tick comes while its previous run is still going (Temporal's
@@ -66,16 +67,6 @@ export type ScheduleTarget = { job: string } | { selection: string };
 
 /** How often a schedule ticks: a cron in a zone, or a fixed interval. */
 export type ScheduleCadence = { kind: 'cron'; cron: string; timezone: string } | { kind: 'interval'; everyMs: number };
-
-const MACROS: Record<string, string> = {
-  '@hourly': '0 * * * *',
-  '@daily': '0 0 * * *',
-  '@midnight': '0 0 * * *',
-  '@weekly': '0 0 * * 0',
-  '@monthly': '0 0 1 * *',
-  '@yearly': '0 0 1 1 *',
-  '@annually': '0 0 1 1 *',
-};
 
 const OVERLAPS = Object.values(ScheduleOverlap) as readonly string[];
 
@@ -178,8 +169,8 @@ export function validateScheduleCron(cron: string, timezone: string, owner: stri
   const trimmed = cron.trim();
   if (/^@every\b/i.test(trimmed)) fail(`cron "${cron}": write an interval as every: '${trimmed.slice(6).trim() || '10s'}' instead of @every`);
   if (/^CRON_TZ=|^TZ=/i.test(trimmed)) fail(`cron "${cron}": give the time zone with the timezone option, e.g. timezone: 'Europe/Berlin'`);
-  const expanded = MACROS[trimmed.toLowerCase()] ?? trimmed;
-  if (expanded.startsWith('@')) fail(`cron "${cron}" is not a known macro; use one of ${Object.keys(MACROS).join(', ')} or five fields`);
+  const expanded = CRON_MACROS[trimmed.toLowerCase()] ?? trimmed;
+  if (expanded.startsWith('@')) fail(`cron "${cron}" is not a known macro; use one of ${Object.keys(CRON_MACROS).join(', ')} or five fields`);
   const fields = expanded.split(/\s+/).filter((f) => f !== '');
   if (fields.length === 6) {
     fail(

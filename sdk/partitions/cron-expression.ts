@@ -36,7 +36,8 @@ export type CronShape =
   | { kind: 'monthly'; dayOfMonth: number; hour: number; minute: number }
   | { kind: 'general' };
 
-const MACROS: Record<string, string> = {
+/** Cron macros (`@daily`…) and the five fields each stands for. */
+export const CRON_MACROS: Readonly<Record<string, string>> = {
   '@hourly': '0 * * * *',
   '@daily': '0 0 * * *',
   '@midnight': '0 0 * * *',
@@ -76,7 +77,7 @@ const HINT = 'Use five fields "minute hour day-of-month month day-of-week", e.g.
  */
 export function parseCron(expression: string): CronExpression {
   const trimmed = expression.trim();
-  const source = MACROS[trimmed.toLowerCase()] ?? trimmed;
+  const source = CRON_MACROS[trimmed.toLowerCase()] ?? trimmed;
   const parts = source.split(/\s+/).filter((p) => p.length > 0);
   if (parts.length !== 5) {
     const extra = parts.length === 6 ? ' Seconds are not supported: partitions are at least a minute long.' : '';
