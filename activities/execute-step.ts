@@ -161,6 +161,7 @@ async function storeOutputs(
         { assetKey: output.assetKey, stepKey: spec.key, outputName: output.name, partitionKey, runId: input.runId },
         partitionValue,
       );
+      const materializedAt = Date.now();
       const summary: MaterializationSummary = {
         assetKey: output.assetKey,
         partitionKey,
@@ -168,7 +169,7 @@ async function storeOutputs(
         codeVersion: spec.codeVersion,
         storageLocation: stored.location,
         metadata: { ...(metadata.get(output.assetKey) ?? metadata.get(output.name) ?? {}) },
-        materializedAt: Date.now(),
+        materializedAt,
         inputDataVersions: inputVersions.get(output.assetKey)?.get(partitionKey) ?? [],
       };
       await deps.catalog.recordMaterialization({
@@ -181,7 +182,7 @@ async function storeOutputs(
         metadata: summary.metadata,
         storageLocation: summary.storageLocation,
         startedAt,
-        materializedAt: summary.materializedAt!,
+        materializedAt,
         attempt: ctx.attempt,
         inputDataVersions: summary.inputDataVersions ?? null,
       });

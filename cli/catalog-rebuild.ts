@@ -33,8 +33,8 @@ export interface RebuildReport {
 
 /** Options of {@link rebuildCatalog}. */
 export interface RebuildCatalogOptions {
+  /** A client of the namespace to read (its executions are the source). */
   client: Client;
-  namespace: string;
   definitions: Definitions;
   /** An empty catalog to write into. */
   into: Catalog;

@@ -35,7 +35,7 @@ test('the catalog rebuilt from workflow history equals the one the workers wrote
 
   const rebuilt: Catalog = await openCatalog(path.join(t.tmpDir, 'rebuilt.db'));
   try {
-    const report = await rebuildCatalog({ client: t.client, namespace: 'default', definitions: defs, into: rebuilt, filter: `TaskQueue = '${t.taskQueue}'` });
+    const report = await rebuildCatalog({ client: t.client, definitions: defs, into: rebuilt, filter: `TaskQueue = '${t.taskQueue}'` });
     expect(report).toMatchObject({ runs: 9, running: 0, skipped: [], observations: 1 });
     expect(report.checkResults).toBe(6);
     const original = await snapshotCatalog(t.catalog);

@@ -43,7 +43,7 @@ export function configureCatalogCommand(program: Command): void {
       for (const name of names) await into.addDynamicPartitions(name, await ctx.catalog.dynamicPartitionKeys(name));
 
       log(`Reading Stratum executions from Temporal (namespace ${ctx.target.namespace})…`);
-      const report = await rebuildCatalog({ client: ctx.client, namespace: ctx.target.namespace, definitions: ctx.definitions, into, filter: options.query, log });
+      const report = await rebuildCatalog({ client: ctx.client, definitions: ctx.definitions, into, filter: options.query, log });
       const differences = diffSnapshots(await snapshotCatalog(ctx.catalog), await snapshotCatalog(into));
       if (options.json) {
         printJson({ into: into.location, ...report, identical: differences.length === 0, differences });
