@@ -1,8 +1,8 @@
-import type { BackfillItemsFailedInput, BackfillItemsInput, BackfillItemsPage } from '../sdk/backfill';
-import { backfillItemsPage } from '../sdk/backfill-items';
+import type { BackfillItemsFailedInput, BackfillItemsInput, BackfillItemsPage } from '../sdk/protocol/backfill';
+import { backfillItemsPage } from '../sdk/planning/backfill-items';
 import type { Catalog } from '../sdk/catalog';
-import type { Definitions } from '../sdk/definitions';
-import { loadPartitionContext } from '../sdk/partition-context';
+import type { Definitions } from '../sdk/definitions/definitions';
+import { loadPartitionContext } from '../sdk/definitions/partition-context';
 import { recordFailed } from './run-activities';
 
 /** The activity the `backfill` workflow pages its items through (definitions and catalog live here). */

@@ -1,15 +1,15 @@
 import type { Catalog } from '../sdk/catalog';
-import type { Definitions } from '../sdk/definitions';
-import { BACKFILL } from '../sdk/backfill';
-import { RUN_ACTIVITY, type StepActivityInput } from '../sdk/plan';
+import type { Definitions } from '../sdk/definitions/definitions';
+import { BACKFILL } from '../sdk/protocol/backfill';
+import { RUN_ACTIVITY, type StepActivityInput } from '../sdk/protocol/plan';
 import { createBackfillActivities } from './backfill-activities';
 import { executeCheck } from './execute-check';
 import { executeStep } from './execute-step';
 import type { ResourcePool } from './resource-pool';
 import { createRunActivities } from './run-activities';
-import { SENSOR_EVALUATE_ACTIVITY } from '../sdk/sensor-state';
+import { SENSOR_EVALUATE_ACTIVITY } from '../sdk/protocol/sensor-state';
 import { createSensorActivities } from './sensor-activities';
-import { SCHEDULE } from '../sdk/schedule-contract';
+import { SCHEDULE } from '../sdk/protocol/schedule-contract';
 import { createScheduleActivities } from './schedule-activities';
 
 /** What the activities need: the definitions, the catalog and the worker's resources. */

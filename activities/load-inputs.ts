@@ -1,11 +1,11 @@
 import type { Catalog } from '../sdk/catalog';
-import type { Definitions } from '../sdk/definitions';
-import type { SourceObservation } from '../sdk/observable-source-asset';
-import { OutputValidationError } from '../sdk/errors';
+import type { Definitions } from '../sdk/definitions/definitions';
+import type { SourceObservation } from '../sdk/definitions/observable-source-asset';
+import { OutputValidationError } from '../sdk/errors/errors';
 import { defaultMappingFor, type PartitionContext, type PartitionsDefinition, type UpstreamPartitions } from '../sdk/partitions';
-import type { PlanStep, StepActivityInput } from '../sdk/plan';
-import type { StepInputSource, StepSpec } from '../sdk/step-spec';
-import { zodProblems } from '../sdk/zod-problems';
+import type { PlanStep, StepActivityInput } from '../sdk/protocol/plan';
+import type { StepInputSource, StepSpec } from '../sdk/definitions/step-spec';
+import { zodProblems } from '../sdk/errors/zod-problems';
 
 /** The partition keys a step covers: its key, every key of its range, or none. */
 export function stepPartitionKeys(spec: StepSpec, step: PlanStep, ctx: PartitionContext): string[] {

@@ -1,4 +1,4 @@
-import type { ResourceDefinition } from '../sdk/resource';
+import type { ResourceDefinition } from '../sdk/definitions/resource';
 
 /**
  * Builds each resource once per worker, on first use, and tears them all down at shutdown.

@@ -1,10 +1,10 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Catalog } from '../sdk/catalog';
-import type { Definitions } from '../sdk/definitions';
-import { UnknownStepError } from '../sdk/errors';
-import { loadPartitionContext } from '../sdk/partition-context';
+import type { Definitions } from '../sdk/definitions/definitions';
+import { UnknownStepError } from '../sdk/errors/errors';
+import { loadPartitionContext } from '../sdk/definitions/partition-context';
 import type { PartitionsDefinition } from '../sdk/partitions';
-import type { Plan, RunResult } from '../sdk/plan';
+import type { Plan, RunResult } from '../sdk/protocol/plan';
 
 /** The run-bookkeeping activities the `materialize` workflow calls around its steps. */
 export interface RunActivities {

@@ -1,11 +1,11 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Catalog } from '../sdk/catalog';
-import type { Definitions } from '../sdk/definitions';
-import { StratumError } from '../sdk/errors';
-import { loadPartitionContext } from '../sdk/partition-context';
-import { createPlan } from '../sdk/planner';
-import { SCHEDULE, type PlanScheduledRunInput, type PlanScheduledRunResult } from '../sdk/schedule-contract';
-import { partitionForTick } from '../sdk/schedule-ticks';
+import type { Definitions } from '../sdk/definitions/definitions';
+import { StratumError } from '../sdk/errors/errors';
+import { loadPartitionContext } from '../sdk/definitions/partition-context';
+import { createPlan } from '../sdk/planning/planner';
+import { SCHEDULE, type PlanScheduledRunInput, type PlanScheduledRunResult } from '../sdk/protocol/schedule-contract';
+import { partitionForTick } from '../sdk/automation/schedules/schedule-ticks';
 
 /** Tags every scheduled run carries, so runs can be traced back to their schedule and tick. */
 export const SCHEDULE_TAGS = { schedule: 'stratum/schedule', scheduledAt: 'stratum/scheduled_at' } as const;

@@ -1,5 +1,5 @@
 import type { LogLineInput } from '../sdk/catalog';
-import type { LogLevel, StepLogger } from '../sdk/op-context';
+import type { LogLevel, StepLogger } from '../sdk/definitions/op-context';
 
 /** A step logger that keeps lines for the catalog and echoes them to the worker's logger. */
 export class BufferedStepLogger implements StepLogger {

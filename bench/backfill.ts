@@ -18,11 +18,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
-import type { BackfillHandle } from '../cli/backfill-handle';
-import { startDevServer, type DevServer } from '../cli/dev-server';
+import type { BackfillHandle } from '../client/backfill-handle';
+import { startDevServer, type DevServer } from '../cli/dev/dev-server';
 import { loadDefinitions } from '../cli/load-definitions';
-import { StratumClient } from '../cli/stratum-client';
-import { backfillWorkflowId, type BackfillProgress, type BackfillRequest } from '../sdk/backfill';
+import { StratumClient } from '../client/stratum-client';
+import { backfillWorkflowId, type BackfillProgress, type BackfillRequest } from '../sdk/protocol/backfill';
 import { openCatalog, type Catalog } from '../sdk/catalog';
 
 const DAILY_ASSETS = ['bench/events', 'bench/cleaned', 'bench/summary'];

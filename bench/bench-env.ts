@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { startDevServer, type DevServer } from '../cli/dev-server';
+import { startDevServer, type DevServer } from '../cli/dev/dev-server';
 
 /** A benchmark's dev server, its connections and its scratch folder, from {@link startBenchEnv}. */
 export interface BenchEnv {

@@ -6,8 +6,8 @@ import Database from 'better-sqlite3';
 import { Client } from 'pg';
 import { asset, dailyPartitions, Definitions } from '../sdk';
 import { openCatalog, type Catalog, type MaterializationInput } from '../sdk/catalog';
-import { StalenessResolver } from '../sdk/staleness';
-import { inputDataVersionsNow } from '../sdk/upstream-versions';
+import { StalenessResolver } from '../sdk/versions/staleness';
+import { inputDataVersionsNow } from '../sdk/versions/upstream-versions';
 import { startTestPostgres } from '../test/harness/postgres';
 
 /** Sizes of the catalog benchmark. */

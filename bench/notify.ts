@@ -8,12 +8,12 @@
  */
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startSensor } from '../cli/sensor-client';
-import { StratumClient } from '../cli/stratum-client';
+import { startSensor } from '../client/sensor-client';
+import { StratumClient } from '../client/stratum-client';
 import { asset, assetSensor, Definitions, inMemoryIOManager, runStatusSensor, type AssetDefinition } from '../sdk';
 import { openCatalog, type Catalog } from '../sdk/catalog';
-import { sensorWorkflowId } from '../sdk/sensor-contract';
-import { skip } from '../sdk/sensor-definition';
+import { sensorWorkflowId } from '../sdk/protocol/sensor-contract';
+import { skip } from '../sdk/automation/sensors/sensor-definition';
 import { createWorker } from '../worker/create-worker';
 import { percentile, startBenchEnv } from './bench-env';
 

@@ -5,10 +5,10 @@
  */
 import path from 'node:path';
 import { Worker } from '@temporalio/worker';
-import { StratumClient } from '../cli/stratum-client';
+import { StratumClient } from '../client/stratum-client';
 import { asset, Definitions, filesystemIOManager, type AssetDefinition } from '../sdk';
 import { openCatalog } from '../sdk/catalog';
-import type { RunResult } from '../sdk/plan';
+import type { RunResult } from '../sdk/protocol/plan';
 import { createWorker } from '../worker/create-worker';
 import { median, startBenchEnv } from './bench-env';
 

@@ -13,7 +13,7 @@
 import path from 'node:path';
 import { ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import { Worker, type NativeConnection } from '@temporalio/worker';
-import { deploy } from '../cli/deploy';
+import { deploy } from '../client/deploy';
 import { asset, Definitions, inMemoryIOManager, schedule, scheduleIdOf } from '../sdk';
 import { openCatalog } from '../sdk/catalog';
 import { createWorker } from '../worker/create-worker';

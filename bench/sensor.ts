@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startSensor, stopSensor, triggerSensor } from '../cli/sensor-client';
+import { startSensor, stopSensor, triggerSensor } from '../client/sensor-client';
 import { openCatalog, type RunRecord } from '../sdk/catalog';
 import { createWorker } from '../worker/create-worker';
 import { percentile, startBenchEnv } from './bench-env';

@@ -1,5 +1,5 @@
-import type { BackfillProgress } from '../sdk/backfill';
-import type { BackfillHandle } from './backfill-handle';
+import type { BackfillProgress } from '../sdk/protocol/backfill';
+import type { BackfillHandle } from '../client/backfill-handle';
 import { formatDuration, interactive, log } from './output';
 
 /** `[########------------] 412/1000  3 failed  32 running  41.2/s  ETA 14s` */

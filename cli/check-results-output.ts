@@ -1,6 +1,6 @@
-import type { AssetCheckDefinition } from '../sdk/asset-check';
+import type { AssetCheckDefinition } from '../sdk/definitions/checks/asset-check';
 import type { CheckResultRecord } from '../sdk/catalog';
-import type { RunResult, StepOutcome } from '../sdk/plan';
+import type { RunResult, StepOutcome } from '../sdk/protocol/plan';
 import { formatTime, out, printTable } from './output';
 
 const CHECK_INFIX = ':check:';

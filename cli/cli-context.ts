@@ -1,13 +1,13 @@
 import type { Client, Connection } from '@temporalio/client';
 import { openCatalog, type Catalog } from '../sdk/catalog';
-import type { Definitions } from '../sdk/definitions';
-import { InvalidRunRequestError } from '../sdk/errors';
-import { defaultCatalogLocation, defaultTaskQueue } from '../sdk/settings';
+import type { Definitions } from '../sdk/definitions/definitions';
+import { InvalidRunRequestError } from '../sdk/errors/errors';
+import { defaultCatalogLocation, defaultTaskQueue } from '../sdk/definitions/settings';
 import { createWorker, type StratumWorker } from '../worker/create-worker';
-import { connectClient, connectNative, resolveTemporalTarget, type TemporalTarget } from './connection';
+import { connectClient, connectNative, resolveTemporalTarget, type TemporalTarget } from '../client/connection';
 import { loadDefinitions } from './load-definitions';
 import { log } from './output';
-import { StratumClient } from './stratum-client';
+import { StratumClient } from '../client/stratum-client';
 
 /** Options every command that talks to Temporal or the catalog accepts. */
 export interface CommonOptions {

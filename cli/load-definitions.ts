@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { Definitions } from '../sdk/definitions';
-import { StratumError } from '../sdk/errors';
+import { Definitions } from '../sdk/definitions/definitions';
+import { StratumError } from '../sdk/errors/errors';
 
 /** The definitions module could not be found or does not export a `Definitions`. */
 export class DefinitionsModuleError extends StratumError {

@@ -1,6 +1,6 @@
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { Command, CommanderError } from 'commander';
-import { StratumError } from '../sdk/errors';
+import { StratumError } from '../sdk/errors/errors';
 import { configureAssetsCommand } from './commands/assets';
 import { configureBackfillCommand } from './commands/backfill';
 import { configureChecksCommand } from './commands/checks';

@@ -1,5 +1,5 @@
-import type { PlanRequest } from '../sdk/planner';
-import type { RunResult } from '../sdk/plan';
+import type { PlanRequest } from '../sdk/planning/planner';
+import type { RunResult } from '../sdk/protocol/plan';
 import { printRunChecks } from './check-results-output';
 import type { CliContext } from './cli-context';
 import { formatDuration, log, out, printJson, printTable } from './output';

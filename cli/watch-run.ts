@@ -1,8 +1,8 @@
 import type { WorkflowHandle } from '@temporalio/client';
-import { RUN_PROGRESS_QUERY, type RunProgress, type RunResult, type StepOutcome } from '../sdk/plan';
+import { RUN_PROGRESS_QUERY, type RunProgress, type RunResult, type StepOutcome } from '../sdk/protocol/plan';
 import { checkStepDetail } from './check-results-output';
 import { formatDuration, interactive, log } from './output';
-import { awaitRunResult, RunFailedError } from './stratum-client';
+import { awaitRunResult, RunFailedError } from '../client/stratum-client';
 
 const MARK: Record<StepOutcome['status'], string> = { succeeded: '✓', failed: '✗', skipped: '-', canceled: '⊘' };
 

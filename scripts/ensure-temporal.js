@@ -7,7 +7,7 @@
 
 require('tsx/cjs');
 
-const { findOrBuildTemporalCli, temporalCliVersion } = require('../cli/temporal-binary.ts');
+const { findOrBuildTemporalCli, temporalCliVersion } = require('../cli/dev/temporal-binary.ts');
 
 findOrBuildTemporalCli({ log: (line) => process.stderr.write(`${line}\n`) }).then(
   (file) => {

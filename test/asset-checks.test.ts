@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expectTypeOf } from 'expect-type';
-import { RunFailedError } from '../cli/stratum-client';
+import { RunFailedError } from '../client/stratum-client';
 import {
   asset,
   assetCheck,

@@ -4,8 +4,8 @@
  * start the runs it requests. The worker runs in this process, so user code records what it saw
  * in the arrays below.
  */
-import { syncSensors } from '../cli/sensor-sync';
-import { RunFailedError } from '../cli/stratum-client';
+import { syncSensors } from '../client/sensor-sync';
+import { RunFailedError } from '../client/stratum-client';
 import {
   asset,
   assetJob,
@@ -18,8 +18,8 @@ import {
   SensorRunTags,
 } from '../sdk';
 import type { RunRecord } from '../sdk/catalog';
-import { SENSOR, sensorWorkflowId, type AssetMaterializedEvent, type RunStatusEvent } from '../sdk/sensor-contract';
-import type { SensorStateView } from '../sdk/sensor-state';
+import { SENSOR, sensorWorkflowId, type AssetMaterializedEvent, type RunStatusEvent } from '../sdk/protocol/sensor-contract';
+import type { SensorStateView } from '../sdk/protocol/sensor-state';
 import { startTestStratum, type TestStratum } from './harness/stratum-test-worker';
 import { waitFor } from './harness/wait';
 

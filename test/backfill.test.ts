@@ -19,7 +19,7 @@ import {
   UnknownSelectionError,
   type PartitionKeyRange,
 } from '../sdk';
-import type { BackfillProgress, BackfillRequest } from '../sdk/backfill';
+import type { BackfillProgress, BackfillRequest } from '../sdk/protocol/backfill';
 import type { RunRecord } from '../sdk/catalog';
 import { startTestStratum, type TestStratum } from './harness/stratum-test-worker';
 import { countWorkflows, waitFor } from './harness/wait';

@@ -1,5 +1,5 @@
-import { rebuildCatalog } from '../cli/catalog-rebuild';
-import { RunFailedError } from '../cli/stratum-client';
+import { rebuildCatalog } from '../client/catalog-rebuild';
+import { RunFailedError } from '../client/stratum-client';
 import { openCatalog, StratumSearchAttributes, type Catalog } from '../sdk';
 import defs from './fixtures/rebuild-defs';
 import { runStratum } from './harness/cli-process';

@@ -3,9 +3,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { searchAttributeDeclarations } from '../sdk/search-attributes';
-import { configuredTemporalTarget, connectClient, resolveTemporalTarget, TemporalConfigError, TemporalUnreachableError } from '../cli/connection';
-import { devServerStateFile, findRunningDevServer, pickFreePort, stopDevServer } from '../cli/dev-server';
+import { searchAttributeDeclarations } from '../sdk/protocol/search-attributes';
+import { configuredTemporalTarget, connectClient, resolveTemporalTarget, TemporalConfigError, TemporalUnreachableError } from '../client/connection';
+import { devServerStateFile, findRunningDevServer, pickFreePort, stopDevServer } from '../cli/dev/dev-server';
 import { startDedicatedTestServer, TestEnvVars, testTemporalAddress, testTemporalTarget, uniqueTaskQueue } from './harness/test-env';
 
 const INDEXED_VALUE_TYPE_NAMES: Record<number, string> = { 1: 'Text', 2: 'Keyword', 3: 'Int', 4: 'Double', 5: 'Bool', 6: 'Datetime', 7: 'KeywordList' };

@@ -21,7 +21,7 @@ import {
   SensorRunTags,
   type Catalog,
 } from '../sdk';
-import { SkipReason, type AnySensorDefinition, type SensorEvaluationContext } from '../sdk/sensor-definition';
+import { SkipReason, type AnySensorDefinition, type SensorEvaluationContext } from '../sdk/automation/sensors/sensor-definition';
 import { captureError } from './harness/wait';
 
 const a = asset({ key: 'a' }, () => 1);

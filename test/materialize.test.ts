@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import { RunFailedError } from '../cli/stratum-client';
+import { RunFailedError } from '../client/stratum-client';
 import {
   asset,
   ConfigValidationError,

@@ -1,4 +1,4 @@
-import { RunFailedError, type RunHandle } from '../cli/stratum-client';
+import { RunFailedError, type RunHandle } from '../client/stratum-client';
 import {
   asset,
   dailyPartitions,
@@ -20,7 +20,7 @@ import {
   InvalidDynamicPartitionKeyError,
   removeDynamicPartitions,
   UnknownDynamicPartitionsError,
-} from '../sdk/dynamic-partitions-client';
+} from '../client/dynamic-partitions';
 import { startTestStratum, type TestStratum } from './harness/stratum-test-worker';
 import { countWorkflows } from './harness/wait';
 

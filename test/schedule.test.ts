@@ -2,10 +2,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ScheduleNotFoundError, WorkflowFailedError, type Client } from '@temporalio/client';
-import { connectClient } from '../cli/connection';
-import { deploy } from '../cli/deploy';
-import { backfillSchedule, scheduleBackfillRange } from '../cli/schedule-backfill';
-import { scheduleStatuses } from '../cli/schedule-status';
+import { connectClient } from '../client/connection';
+import { deploy } from '../client/deploy';
+import { backfillSchedule, scheduleBackfillRange } from '../client/schedule-backfill';
+import { scheduleStatuses } from '../client/schedule-status';
 import {
   asset,
   assetJob,
@@ -20,7 +20,7 @@ import {
   staticPartitions,
     type ScheduleDefinition,
 } from '../sdk';
-import { partitionForTick } from '../sdk/schedule-ticks';
+import { partitionForTick } from '../sdk/automation/schedules/schedule-ticks';
 import { z } from 'zod';
 import { runStratum } from './harness/cli-process';
 import { startTestStratum, type TestStratum } from './harness/stratum-test-worker';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { z } from 'zod';
-import { startSensor, stopSensor, sensorState } from '../cli/sensor-client';
+import { startSensor, stopSensor, sensorState } from '../client/sensor-client';
 import { asset, Definitions, inMemoryIOManager, sensor } from '../sdk';
 import { startTestStratum, type TestStratum } from './harness/stratum-test-worker';
 import { uniqueTaskQueue } from './harness/test-env';

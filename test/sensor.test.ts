@@ -10,9 +10,9 @@ import path from 'node:path';
 import type { Client, Connection } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
 import { z } from 'zod';
-import { connectClient, connectNative } from '../cli/connection';
-import { sensorState, startSensor, stopSensor, triggerSensor } from '../cli/sensor-client';
-import { syncSensors } from '../cli/sensor-sync';
+import { connectClient, connectNative } from '../client/connection';
+import { sensorState, startSensor, stopSensor, triggerSensor } from '../client/sensor-client';
+import { syncSensors } from '../client/sensor-sync';
 import {
   asset,
   Definitions,
@@ -27,7 +27,7 @@ import {
   StratumSearchAttributes,
 } from '../sdk';
 import { openCatalog, type Catalog, type RunRecord } from '../sdk/catalog';
-import type { SensorStateView } from '../sdk/sensor-state';
+import type { SensorStateView } from '../sdk/protocol/sensor-state';
 import { createWorker, type StratumWorker } from '../worker/create-worker';
 import { installQuietRuntime } from './harness/stratum-test-worker';
 import { testTemporalTarget, testWorkflowBundlePath, uniqueTaskQueue } from './harness/test-env';

@@ -2,9 +2,9 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/create-activities';
 import { ResourcePool } from '../activities/resource-pool';
 import { openCatalog, type Catalog } from '../sdk/catalog';
-import type { Definitions } from '../sdk/definitions';
-import { durationToMs, type Duration } from '../sdk/duration';
-import { defaultCatalogLocation, defaultTaskQueue } from '../sdk/settings';
+import type { Definitions } from '../sdk/definitions/definitions';
+import { durationToMs, type Duration } from '../sdk/definitions/duration';
+import { defaultCatalogLocation, defaultTaskQueue } from '../sdk/definitions/settings';
 import { workflowBundle } from './workflow-bundle';
 
 /** Options of {@link createWorker}. */

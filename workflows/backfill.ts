@@ -25,9 +25,9 @@ import {
   type BackfillProgress,
   type BackfillState,
   type BackfillWorkflowInput,
-} from '../sdk/backfill';
-import type { Plan } from '../sdk/plan';
-import { fitKeywordList, StratumSearchAttributes } from '../sdk/search-attributes';
+} from '../sdk/protocol/backfill';
+import type { Plan } from '../sdk/protocol/plan';
+import { fitKeywordList, StratumSearchAttributes } from '../sdk/protocol/search-attributes';
 
 const fetchItems = proxyActivities<Record<string, (input: BackfillItemsInput) => Promise<BackfillItemsPage>>>({
   startToCloseTimeout: '2m',

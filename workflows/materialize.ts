@@ -23,7 +23,7 @@ import {
   type StepActivityInput,
   type StepActivityResult,
   type StepOutcome,
-} from '../sdk/plan';
+} from '../sdk/protocol/plan';
 import { SensorNotifier } from './sensor-notifier';
 import { describeStepFailure } from './step-failure';
 

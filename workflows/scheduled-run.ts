@@ -1,8 +1,8 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { proxyLocalActivities, upsertSearchAttributes, workflowInfo, type WorkflowInfo } from '@temporalio/workflow';
-import type { RunResult } from '../sdk/plan';
-import { SCHEDULE, type PlanScheduledRunInput, type PlanScheduledRunResult, type ScheduledRunInput, type SkippedScheduledRun } from '../sdk/schedule-contract';
-import { fitKeywordList, StratumSearchAttributes } from '../sdk/search-attributes';
+import type { RunResult } from '../sdk/protocol/plan';
+import { SCHEDULE, type PlanScheduledRunInput, type PlanScheduledRunResult, type ScheduledRunInput, type SkippedScheduledRun } from '../sdk/protocol/schedule-contract';
+import { fitKeywordList, StratumSearchAttributes } from '../sdk/protocol/search-attributes';
 import { materialize } from './materialize';
 
 /** Set by Temporal on every run a Schedule starts: the tick's nominal time (before jitter). */

@@ -1,6 +1,6 @@
 import { getExternalWorkflowHandle, log } from '@temporalio/workflow';
-import type { MaterializationSummary, Plan, RunResult } from '../sdk/plan';
-import { SENSOR, sensorWorkflowId, type AssetMaterializedEvent, type PlanNotifications, type RunStatusEvent } from '../sdk/sensor-contract';
+import type { MaterializationSummary, Plan, RunResult } from '../sdk/protocol/plan';
+import { SENSOR, sensorWorkflowId, type AssetMaterializedEvent, type PlanNotifications, type RunStatusEvent } from '../sdk/protocol/sensor-contract';
 
 /**
  * Sends a run's notifications (`plan.notify`) to sensor workflows: an `assetMaterialized` signal

@@ -12,7 +12,7 @@ import {
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
-import { SENSOR, type AssetMaterializedEvent, type RunStatusEvent, type SensorSettings, type SensorTrigger, type TriggerPayload } from '../sdk/sensor-contract';
+import { SENSOR, type AssetMaterializedEvent, type RunStatusEvent, type SensorSettings, type SensorTrigger, type TriggerPayload } from '../sdk/protocol/sensor-contract';
 import {
   DEFAULT_EVALUATION_TIMEOUT_MS,
   SENSOR_EVALUATE_ACTIVITY,
@@ -26,7 +26,7 @@ import {
   type SensorStateView,
   type SensorTriggerAnswer,
   type SensorWorkflowInput,
-} from '../sdk/sensor-state';
+} from '../sdk/protocol/sensor-state';
 import { describeStepFailure } from './step-failure';
 
 const DEFAULT_EVALUATIONS_PER_RUN = 500;

@@ -1,5 +1,5 @@
 import { getExternalWorkflowHandle } from '@temporalio/workflow';
-import { SENSOR, sensorWorkflowId, type TriggerPayload } from '../sdk/sensor-contract';
+import { SENSOR, sensorWorkflowId, type TriggerPayload } from '../sdk/protocol/sensor-contract';
 
 /**
  * Triggers a sensor from inside another Temporal workflow (your own workflow code, bundled with

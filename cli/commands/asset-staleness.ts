@@ -1,9 +1,9 @@
 import { Option, type Command } from 'commander';
-import type { Definitions } from '../../sdk/definitions';
-import { InvalidRunRequestError } from '../../sdk/errors';
-import { assetLineage, lineageToDot, lineageToMermaid, lineageToText, type LineageDirection } from '../../sdk/lineage';
-import { resolveSelection } from '../../sdk/selection';
-import { describeStaleCause, StalenessResolver, summarizeStaleness, type PartitionStaleness } from '../../sdk/staleness';
+import type { Definitions } from '../../sdk/definitions/definitions';
+import { InvalidRunRequestError } from '../../sdk/errors/errors';
+import { assetLineage, lineageToDot, lineageToMermaid, lineageToText, type LineageDirection } from '../../sdk/versions/lineage';
+import { resolveSelection } from '../../sdk/definitions/selection';
+import { describeStaleCause, StalenessResolver, summarizeStaleness, type PartitionStaleness } from '../../sdk/versions/staleness';
 import { openCliContext } from '../cli-context';
 import { withCommonOptions, withJsonOption } from '../common-options';
 import { formatTime, out, printJson, printTable } from '../output';

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { loadPartitionContext } from '../../sdk/partition-context';
-import { suggestSimilar } from '../../sdk/suggest';
-import { UnknownSelectionError } from '../../sdk/errors';
+import { loadPartitionContext } from '../../sdk/definitions/partition-context';
+import { suggestSimilar } from '../../sdk/errors/suggest';
+import { UnknownSelectionError } from '../../sdk/errors/errors';
 import { assetChecksJson, printAssetChecks } from '../check-results-output';
-import { StalenessResolver } from '../../sdk/staleness';
+import { StalenessResolver } from '../../sdk/versions/staleness';
 import { openCliContext } from '../cli-context';
 import { assetStalenessView, configureAssetStalenessCommands, type AssetStalenessView } from './asset-staleness';
 import { positiveInt, withCommonOptions, withJsonOption } from '../common-options';

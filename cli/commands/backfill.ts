@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import type { BackfillPartitions, BackfillProgress } from '../../sdk/backfill';
-import { InvalidRunRequestError } from '../../sdk/errors';
-import { StratumSearchAttributes } from '../../sdk/search-attributes';
+import type { BackfillPartitions, BackfillProgress } from '../../sdk/protocol/backfill';
+import { InvalidRunRequestError } from '../../sdk/errors/errors';
+import { StratumSearchAttributes } from '../../sdk/protocol/search-attributes';
 import { openCliContext } from '../cli-context';
 import { positiveInt, withCommonOptions, withJsonOption } from '../common-options';
 import { progressLine, watchBackfill } from '../backfill-progress';

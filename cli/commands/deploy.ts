@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { openCliContext } from '../cli-context';
 import { withCommonOptions, withJsonOption } from '../common-options';
-import { deploy } from '../deploy';
+import { deploy } from '../../client/deploy';
 import { out, printJson } from '../output';
 
 /** `stratum deploy`: bring the cluster's schedules and sensors in line with the code. */

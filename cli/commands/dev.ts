@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { withCommonOptions } from '../common-options';
-import { stopDevServer } from '../dev-server';
+import { stopDevServer } from '../dev/dev-server';
 import { log } from '../output';
 import { runWorkerUntilSignal } from './worker';
 

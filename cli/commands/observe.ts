@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { InvalidRunRequestError } from '../../sdk/errors';
-import { resolveSelection } from '../../sdk/selection';
+import { InvalidRunRequestError } from '../../sdk/errors/errors';
+import { resolveSelection } from '../../sdk/definitions/selection';
 import { openCliContext } from '../cli-context';
 import { withCommonOptions, withJsonOption, withRunOptions } from '../common-options';
 import { formatTime, log, printJson, printTable } from '../output';

@@ -1,11 +1,11 @@
 import { Option, type Command } from 'commander';
 import type { Catalog, PartitionStatusRecord } from '../../sdk/catalog';
-import type { Definitions } from '../../sdk/definitions';
-import { addDynamicPartitions, dynamicPartitionsUsage, removeDynamicPartitions } from '../../sdk/dynamic-partitions-client';
-import { InvalidRequestError } from '../../sdk/errors';
-import { loadPartitionContext } from '../../sdk/partition-context';
-import type { AssetNode } from '../../sdk/step-spec';
-import { suggestSimilar } from '../../sdk/suggest';
+import type { Definitions } from '../../sdk/definitions/definitions';
+import { addDynamicPartitions, dynamicPartitionsUsage, removeDynamicPartitions } from '../../client/dynamic-partitions';
+import { InvalidRequestError } from '../../sdk/errors/errors';
+import { loadPartitionContext } from '../../sdk/definitions/partition-context';
+import type { AssetNode } from '../../sdk/definitions/step-spec';
+import { suggestSimilar } from '../../sdk/errors/suggest';
 import { openCliContext, type CommonOptions } from '../cli-context';
 import { withCommonOptions, withJsonOption } from '../common-options';
 import { formatTime, log, out, printJson, printTable } from '../output';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { InvalidRequestError } from '../../sdk/errors';
+import { InvalidRequestError } from '../../sdk/errors/errors';
 import type { Catalog } from '../../sdk/catalog';
 import { openCliContext } from '../cli-context';
 import { positiveInt, withCommonOptions, withJsonOption } from '../common-options';

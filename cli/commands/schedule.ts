@@ -1,16 +1,16 @@
 import { ScheduleNotFoundError, ScheduleOverlapPolicy } from '@temporalio/client';
 import type { Command } from 'commander';
-import { InvalidRequestError, InvalidRunRequestError } from '../../sdk/errors';
-import { scheduleIdOf } from '../../sdk/schedule';
-import { previewTicks } from '../../sdk/schedule-ticks';
+import { InvalidRequestError, InvalidRunRequestError } from '../../sdk/errors/errors';
+import { scheduleIdOf } from '../../sdk/automation/schedules/schedule';
+import { previewTicks } from '../../sdk/automation/schedules/schedule-ticks';
 import { openCliContext, type CliContext } from '../cli-context';
 import { positiveInt, withCommonOptions, withJsonOption } from '../common-options';
 import { loadDefinitions } from '../load-definitions';
 import { formatTime, log, out, printJson, printTable } from '../output';
-import { backfillSchedule } from '../schedule-backfill';
-import { describeCadence } from '../schedule-options';
-import { resolveScheduleName } from '../schedule-name';
-import { scheduleStatuses } from '../schedule-status';
+import { backfillSchedule } from '../../client/schedule-backfill';
+import { describeCadence } from '../../client/schedule-options';
+import { resolveScheduleName } from '../../client/schedule-name';
+import { scheduleStatuses } from '../../client/schedule-status';
 
 /** A schedule in the code that was never deployed (or was deleted). */
 class ScheduleNotDeployedError extends InvalidRequestError {

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
-import { InvalidTriggerPayloadError } from '../../sdk/sensor-errors';
-import type { SensorStateView, SensorTriggerAnswer } from '../../sdk/sensor-state';
+import { InvalidTriggerPayloadError } from '../../sdk/automation/sensors/sensor-errors';
+import type { SensorStateView, SensorTriggerAnswer } from '../../sdk/protocol/sensor-state';
 import { openCliContext } from '../cli-context';
 import { withCommonOptions, withJsonOption } from '../common-options';
 import { formatTime, log, out, printJson, printTable } from '../output';
-import { findSensor, payloadSensor, sensorRunState, sensorState, startSensor, stopSensor, triggerSensor } from '../sensor-client';
+import { findSensor, payloadSensor, sensorRunState, sensorState, startSensor, stopSensor, triggerSensor } from '../../client/sensor-client';
 
 /** How long `sensor trigger` waits for the sensor's answer before saying it was sent. */
 const ANSWER_TIMEOUT_MS = 30_000;

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { findRunningDevServer, startDevServer, stopDevServer } from '../dev-server';
+import { findRunningDevServer, startDevServer, stopDevServer } from '../dev/dev-server';
 import { log, out, printJson } from '../output';
 
 /** `stratum server start|stop|status`: the local Temporal dev server Stratum manages. */

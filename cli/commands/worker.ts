@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { openCatalog } from '../../sdk/catalog';
-import { defaultCatalogLocation, defaultTaskQueue } from '../../sdk/settings';
+import { defaultCatalogLocation, defaultTaskQueue } from '../../sdk/definitions/settings';
 import { createWorker } from '../../worker/create-worker';
 import { positiveInt, withCommonOptions } from '../common-options';
-import { connectClient, connectNative, resolveTemporalTarget } from '../connection';
-import { deploy } from '../deploy';
+import { connectClient, connectNative, resolveTemporalTarget } from '../../client/connection';
+import { deploy } from '../../client/deploy';
 import { loadDefinitions } from '../load-definitions';
 import { log } from '../output';
 

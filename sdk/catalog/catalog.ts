@@ -1,4 +1,4 @@
-import type { InputDataVersion } from '../input-data-version';
+import type { InputDataVersion } from '../versions/input-data-version';
 import type { PruneOptions, PruneResult } from './retention';
 import type { CheckHistoryOptions, CheckResultInput, CheckResultRecord } from './check-result';
 

@@ -41,11 +41,11 @@ export {
   CatalogRunNotFoundError,
   CatalogSchemaError,
 } from './errors';
-export { catalogMigrations, migrateCatalog } from './migrations';
-export type { CatalogMigration, MigrateCatalogOptions } from './migrations';
+export { catalogMigrations, migrateCatalog } from './migrations/migrations';
+export type { CatalogMigration, MigrateCatalogOptions } from './migrations/migrations';
 export { openCatalog } from './open-catalog';
 export type { PruneOptions, PruneResult } from './retention';
 export type { OpenCatalogOptions } from './open-catalog';
-export type { CatalogDatabase } from './schema';
-export { SqlCatalog } from './sql-catalog';
-export type { CatalogDialect } from './write-transaction';
+export type { CatalogDatabase } from './sql/schema';
+export { SqlCatalog } from './sql/sql-catalog';
+export type { CatalogDialect } from './sql/write-transaction';

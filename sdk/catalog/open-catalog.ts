@@ -6,9 +6,9 @@ import { Pool, types as pgTypes } from 'pg';
 import type { Catalog } from './catalog';
 import { parseCatalogLocation, scrubSecret, type CatalogLocation } from './catalog-location';
 import { CatalogConnectionError, CatalogError, CatalogSchemaError } from './errors';
-import { migrateCatalog } from './migrations';
-import type { CatalogDatabase } from './schema';
-import { SqlCatalog } from './sql-catalog';
+import { migrateCatalog } from './migrations/migrations';
+import type { CatalogDatabase } from './sql/schema';
+import { SqlCatalog } from './sql/sql-catalog';
 
 /** Options of {@link openCatalog}. */
 export interface OpenCatalogOptions {

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { CatalogDatabase } from './schema';
+import type { CatalogDatabase } from './sql/schema';
 
 /** Options of `Catalog.prune`. */
 export interface PruneOptions {

@@ -6,35 +6,35 @@
  */
 
 // Definitions
-export type { PartitionContext, PartitionsDefinition, PartitionsDefinitionBase, PartitionsKind, PartitionsSpec } from './partitions-definition';
-export { TimeWindowPartitionsDefinition, timeWindowPartitions } from './time-window-partitions';
-export type { TimeWindow, TimeWindowPartitionsOptions, TimeWindowPartitionsSpec } from './time-window-partitions';
-export { DEFAULT_DATE_FORMAT, DEFAULT_HOURLY_FORMAT, dailyPartitions, hourlyPartitions, monthlyPartitions, weeklyPartitions } from './time-window-presets';
+export type { PartitionContext, PartitionsDefinition, PartitionsDefinitionBase, PartitionsKind, PartitionsSpec } from './definition/partitions-definition';
+export { TimeWindowPartitionsDefinition, timeWindowPartitions } from './definition/time-window-partitions';
+export type { TimeWindow, TimeWindowPartitionsOptions, TimeWindowPartitionsSpec } from './definition/time-window-partitions';
+export { DEFAULT_DATE_FORMAT, DEFAULT_HOURLY_FORMAT, dailyPartitions, hourlyPartitions, monthlyPartitions, weeklyPartitions } from './definition/time-window-presets';
 export type {
   DailyPartitionsOptions,
   HourlyPartitionsOptions,
   MonthlyPartitionsOptions,
   TimeWindowPresetOptions,
   WeeklyPartitionsOptions,
-} from './time-window-presets';
-export { StaticPartitionsDefinition, staticPartitions } from './static-partitions';
-export type { StaticPartitionsSpec } from './static-partitions';
-export { DynamicPartitionsDefinition, dynamicPartitions } from './dynamic-partitions';
-export type { DynamicPartitionsSpec } from './dynamic-partitions';
-export { MULTI_PARTITION_KEY_SEPARATOR, MultiPartitionsDefinition, multiPartitions } from './multi-partitions';
-export type { DimensionKey, DimensionPartitionsDefinition, MultiPartitionKeyParts, MultiPartitionsSpec } from './multi-partitions';
-export { partitionsDefinitionFromSpec, samePartitions } from './partitions-from-spec';
-export { sortPartitionKeys } from './partition-order';
-export { listKeys, partitionKeyProblem } from './key-list';
-export { PARTITION_KEY_RANGE_SEPARATOR, describePartitionKeyRange, parsePartitionKeyRange } from './partition-key-range';
-export type { PartitionKeyRange } from './partition-key-range';
-export { parseCron } from './cron-expression';
-export type { CronExpression } from './cron-expression';
+} from './definition/time-window-presets';
+export { StaticPartitionsDefinition, staticPartitions } from './definition/static-partitions';
+export type { StaticPartitionsSpec } from './definition/static-partitions';
+export { DynamicPartitionsDefinition, dynamicPartitions } from './definition/dynamic-partitions';
+export type { DynamicPartitionsSpec } from './definition/dynamic-partitions';
+export { MULTI_PARTITION_KEY_SEPARATOR, MultiPartitionsDefinition, multiPartitions } from './definition/multi-partitions';
+export type { DimensionKey, DimensionPartitionsDefinition, MultiPartitionKeyParts, MultiPartitionsSpec } from './definition/multi-partitions';
+export { partitionsDefinitionFromSpec, samePartitions } from './definition/partitions-from-spec';
+export { sortPartitionKeys } from './keys/partition-order';
+export { listKeys, partitionKeyProblem } from './keys/key-list';
+export { PARTITION_KEY_RANGE_SEPARATOR, describePartitionKeyRange, parsePartitionKeyRange } from './keys/partition-key-range';
+export type { PartitionKeyRange } from './keys/partition-key-range';
+export { parseCron } from './keys/cron-expression';
+export type { CronExpression } from './keys/cron-expression';
 
 // Errors
-export { PartitionKeyError, PartitionKeyProblem } from './partition-key-error';
-export { PartitionsDefinitionError } from './partitions-definition-error';
-export { PartitionMappingError } from './partition-mapping-error';
+export { PartitionKeyError, PartitionKeyProblem } from './keys/partition-key-error';
+export { PartitionsDefinitionError } from './definition/partitions-definition-error';
+export { PartitionMappingError } from './mapping/partition-mapping-error';
 
 // Mappings
 export type {
@@ -44,20 +44,20 @@ export type {
   PartitionMappingKind,
   PartitionMappingSpec,
   UpstreamPartitions,
-} from './partition-mapping';
-export { IdentityPartitionMapping, identityMapping } from './identity-mapping';
-export type { IdentityMappingSpec } from './identity-mapping';
-export { TimeWindowPartitionMapping, timeWindowMapping } from './time-window-mapping';
-export type { TimeWindowMappingCardinality, TimeWindowMappingOptions, TimeWindowMappingSpec } from './time-window-mapping';
-export { AllPartitionsMapping, allPartitionsMapping } from './all-partitions-mapping';
-export type { AllPartitionsMappingSpec } from './all-partitions-mapping';
-export { LastPartitionMapping, lastPartitionMapping } from './last-partition-mapping';
-export type { LastPartitionMappingSpec } from './last-partition-mapping';
-export { StaticPartitionMapping, staticMapping } from './static-mapping';
-export type { StaticMappingSpec } from './static-mapping';
-export { MultiToSingleDimensionPartitionMapping, multiToSingleDimensionMapping } from './multi-to-single-dimension-mapping';
-export type { MultiToSingleDimensionMappingSpec } from './multi-to-single-dimension-mapping';
-export { DimensionPartitionMapping, dimensionMapping } from './dimension-mapping';
-export type { DimensionMappingCardinality, DimensionMappingSpec } from './dimension-mapping';
-export { defaultMappingFor } from './default-mapping';
-export { partitionMappingFromSpec } from './partition-mapping-from-spec';
+} from './mapping/partition-mapping';
+export { IdentityPartitionMapping, identityMapping } from './mapping/identity-mapping';
+export type { IdentityMappingSpec } from './mapping/identity-mapping';
+export { TimeWindowPartitionMapping, timeWindowMapping } from './mapping/time-window-mapping';
+export type { TimeWindowMappingCardinality, TimeWindowMappingOptions, TimeWindowMappingSpec } from './mapping/time-window-mapping';
+export { AllPartitionsMapping, allPartitionsMapping } from './mapping/all-partitions-mapping';
+export type { AllPartitionsMappingSpec } from './mapping/all-partitions-mapping';
+export { LastPartitionMapping, lastPartitionMapping } from './mapping/last-partition-mapping';
+export type { LastPartitionMappingSpec } from './mapping/last-partition-mapping';
+export { StaticPartitionMapping, staticMapping } from './mapping/static-mapping';
+export type { StaticMappingSpec } from './mapping/static-mapping';
+export { MultiToSingleDimensionPartitionMapping, multiToSingleDimensionMapping } from './mapping/multi-to-single-dimension-mapping';
+export type { MultiToSingleDimensionMappingSpec } from './mapping/multi-to-single-dimension-mapping';
+export { DimensionPartitionMapping, dimensionMapping } from './mapping/dimension-mapping';
+export type { DimensionMappingCardinality, DimensionMappingSpec } from './mapping/dimension-mapping';
+export { defaultMappingFor } from './mapping/default-mapping';
+export { partitionMappingFromSpec } from './mapping/partition-mapping-from-spec';

@@ -5,9 +5,9 @@ import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { asset, dailyPartitions, Definitions, observableSourceAsset } from '../../sdk';
 import { catalogMigrations, migrateCatalog, openCatalog, type Catalog } from '../../sdk/catalog';
-import { staleSelection } from '../../sdk/stale-selection';
-import { describeStaleCause, StalenessResolver, type PartitionStaleness } from '../../sdk/staleness';
-import { inputDataVersionsNow } from '../../sdk/upstream-versions';
+import { staleSelection } from '../../sdk/versions/stale-selection';
+import { describeStaleCause, StalenessResolver, type PartitionStaleness } from '../../sdk/versions/staleness';
+import { inputDataVersionsNow } from '../../sdk/versions/upstream-versions';
 import { catalogBackends } from '../harness/catalog-backends';
 
 /*

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
-import { startDevServer, type DevServer } from '../../cli/dev-server';
-import { findOrBuildTemporalCli } from '../../cli/temporal-binary';
+import { startDevServer, type DevServer } from '../../cli/dev/dev-server';
+import { findOrBuildTemporalCli } from '../../cli/dev/temporal-binary';
 import { workflowBundle } from '../../worker/workflow-bundle';
 import { TestEnvVars } from './test-env';
 

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime, type NativeConnection } from '@temporalio/worker';
-import { connectClient, connectNative } from '../../cli/connection';
-import { StratumClient } from '../../cli/stratum-client';
+import { connectClient, connectNative } from '../../client/connection';
+import { StratumClient } from '../../client/stratum-client';
 import { openCatalog, type Catalog } from '../../sdk/catalog';
-import type { Definitions } from '../../sdk/definitions';
+import type { Definitions } from '../../sdk/definitions/definitions';
 import { createWorker, type StratumWorker } from '../../worker/create-worker';
 import { testTemporalTarget, testWorkflowBundlePath, uniqueTaskQueue } from './test-env';
 

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
-import { startDevServer, type DevServer, type DevServerOptions } from '../../cli/dev-server';
-import type { TemporalTarget } from '../../cli/connection';
-import { findOrBuildTemporalCli } from '../../cli/temporal-binary';
+import { startDevServer, type DevServer, type DevServerOptions } from '../../cli/dev/dev-server';
+import type { TemporalTarget } from '../../client/connection';
+import { findOrBuildTemporalCli } from '../../cli/dev/temporal-binary';
 
 /**
  * Environment variables the jest global setup (`test/harness/global-setup.ts`) sets for the

@@ -1,0 +1,245 @@
+import type { Client } from '@temporalio/client';
+import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
+import type { temporal } from '@temporalio/proto';
+import { createBackfillActivities } from '../activities/backfill-activities';
+import { createRunActivities } from '../activities/run-activities';
+import { BACKFILL, type BackfillItemsFailedInput } from '../sdk/protocol/backfill';
+import type { Catalog, MaterializationInput } from '../sdk/catalog';
+import type { Definitions } from '../sdk/definitions/definitions';
+import { RUN_FAILED_ERROR_TYPE, type Plan, type RunResult, type StepActivityResult, type StepOutcome } from '../sdk/protocol/plan';
+
+/** Failure type of a check step whose blocking error check failed; its details carry the step's result. */
+const ASSET_CHECK_FAILED = 'AssetCheckFailedError';
+
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+
+/** What {@link rebuildCatalog} read and wrote. */
+export interface RebuildReport {
+  /** Run executions read (one per Temporal run of a Stratum run workflow). */
+  runs: number;
+  /** Materializations written. */
+  materializations: number;
+  /** Asset check results written. */
+  checkResults: number;
+  /** Observations of source assets written. */
+  observations: number;
+  /** Backfill executions read (for partitions they recorded failed without running them). */
+  backfills: number;
+  /** Runs still running: recorded as started, with what they have materialized so far. */
+  running: number;
+  /** Executions that were not Stratum runs after all, or whose history could not be read, with the reason. */
+  skipped: { workflowId: string; reason: string }[];
+}
+
+/** Options of {@link rebuildCatalog}. */
+export interface RebuildCatalogOptions {
+  /** A client of the namespace to read (its executions are the source). */
+  client: Client;
+  definitions: Definitions;
+  /** An empty catalog to write into. */
+  into: Catalog;
+  /** Narrows the executions read, in Temporal's list filter syntax (e.g. `TaskQueue = 'etl'`); default: the whole namespace. */
+  filter?: string;
+  /** Progress lines. */
+  log?: (line: string) => void;
+}
+
+/** One write to replay, ordered by its time so the catalog's "newest wins" rules see what the workers saw. */
+interface Write {
+  at: number;
+  order: number;
+  apply(): Promise<void>;
+}
+
+/**
+ * Re-creates the catalog from Temporal workflow history: the proof that history is the source of
+ * truth. Finds Stratum's executions through the `StratumKind` search attribute, reads each one's
+ * plan (its start input), step results (completed step activities carry the materialization
+ * records) and outcome (the run result in its completion or failure), and replays them through
+ * the same bookkeeping code the workers use, in time order.
+ */
+export async function rebuildCatalog(options: RebuildCatalogOptions): Promise<RebuildReport> {
+  const { client, definitions, into } = options;
+  const runActivities = createRunActivities({ definitions, catalog: into });
+  const backfillActivities = createBackfillActivities({ definitions, catalog: into });
+  const report: RebuildReport = { runs: 0, materializations: 0, checkResults: 0, observations: 0, backfills: 0, running: 0, skipped: [] };
+  const writes: Write[] = [];
+  const add = (at: number, order: number, apply: () => Promise<void>) => writes.push({ at, order, apply });
+  const decode = <T>(payloads: { payloads?: unknown[] | null } | null | undefined, index = 0): Promise<T> =>
+    decodeFromPayloadsAtIndex<T>(client.options.loadedDataConverter, index, (payloads?.payloads ?? []) as never);
+
+  const query = `(StratumKind = 'run' OR StratumKind = 'backfill')${options.filter ? ` AND (${options.filter})` : ''}`;
+  for await (const execution of client.workflow.list({ query })) {
+    const handle = client.workflow.getHandle(execution.workflowId, execution.runId);
+    let events: HistoryEvent[];
+    try {
+      events = (await handle.fetchHistory()).events ?? [];
+    } catch (error) {
+      report.skipped.push({ workflowId: execution.workflowId, reason: error instanceof Error ? error.message : String(error) });
+      continue;
+    }
+    const scheduled = new Map<string, HistoryEvent>();
+    for (const event of events) if (event.activityTaskScheduledEventAttributes) scheduled.set(String(event.eventId), event);
+
+    if (execution.type === 'backfill') {
+      report.backfills += 1;
+      for (const event of scheduled.values()) {
+        const attributes = event.activityTaskScheduledEventAttributes!;
+        if (attributes.activityType?.name !== BACKFILL.itemsFailedActivity) continue;
+        const input = await decode<BackfillItemsFailedInput>(attributes.input);
+        const at = input.failedAt ?? eventTime(event);
+        add(at, 3, () => backfillActivities.backfillItemsFailed({ ...input, failedAt: at }));
+      }
+      continue;
+    }
+
+    const plan = await findPlan(events, decode);
+    if (!plan) {
+      report.skipped.push({ workflowId: execution.workflowId, reason: 'no Stratum plan in its history' });
+      continue;
+    }
+    if (!events.some(isLocalActivityMarker)) {
+      // startRun never completed (e.g. the plan named steps the worker did not know): the catalog never saw this run.
+      report.skipped.push({ workflowId: execution.workflowId, reason: 'the run never started (startRun did not complete)' });
+      continue;
+    }
+    report.runs += 1;
+    const stepResults: StepActivityResult[] = [];
+    const checkResults: StepActivityResult[] = [];
+    for (const event of events) {
+      const completed = event.activityTaskCompletedEventAttributes;
+      const failed = event.activityTaskFailedEventAttributes;
+      const type = scheduled.get(String((completed ?? failed)?.scheduledEventId))?.activityTaskScheduledEventAttributes?.activityType?.name;
+      if (!type || !plan.steps.some((s) => s.key === type)) continue;
+      if (completed) stepResults.push(await decode<StepActivityResult>(completed.result));
+      // A failing blocking check fails its step; the failure's details carry the check results.
+      let failure = failed?.failure;
+      while (failure && failure.applicationFailureInfo?.type !== ASSET_CHECK_FAILED) failure = failure.cause;
+      if (failure?.applicationFailureInfo) {
+        const result = await decode<StepActivityResult | undefined>(failure.applicationFailureInfo.details).catch(() => undefined);
+        if (result) checkResults.push(result);
+      }
+    }
+    for (const step of stepResults) {
+      for (const o of step.observations ?? []) {
+        report.observations += 1;
+        add(o.observedAt, 1, async () => {
+          await into.recordObservation({ ...o, runId: plan.runId, stepKey: step.stepKey });
+        });
+      }
+    }
+    for (const step of [...stepResults, ...checkResults]) {
+      for (const c of step.checks ?? []) {
+        report.checkResults += 1;
+        add(c.evaluatedAt, 1, async () => {
+          await into.recordCheckResult({ ...c, runId: plan.runId, stepKey: step.stepKey, attempt: step.attempt });
+        });
+      }
+    }
+    const result = await runResultOf(events, plan, stepResults, decode);
+    const startedAt = result?.startedAt ?? firstWorkflowTaskTime(events);
+    add(startedAt, 0, () =>
+      runActivities.startRun({ plan, workflowId: execution.workflowId, startedAt }),
+    );
+    for (const step of stepResults) {
+      for (const m of step.materializations) {
+        report.materializations += 1;
+        const record: MaterializationInput = {
+          runId: plan.runId,
+          stepKey: step.stepKey,
+          assetKey: m.assetKey,
+          partitionKey: m.partitionKey,
+          dataVersion: m.dataVersion,
+          codeVersion: m.codeVersion,
+          metadata: m.metadata,
+          storageLocation: m.storageLocation,
+          startedAt: step.startedAt,
+          materializedAt: m.materializedAt ?? step.endedAt,
+          attempt: step.attempt,
+          inputDataVersions: m.inputDataVersions ?? null,
+        };
+        add(record.materializedAt, 1, async () => {
+          await into.recordMaterialization(record);
+        });
+      }
+    }
+    if (result) add(result.endedAt, 2, () => runActivities.finishRun(result));
+    else report.running += 1;
+  }
+
+  writes.sort((a, b) => a.at - b.at || a.order - b.order);
+  for (const [i, write] of writes.entries()) {
+    await write.apply();
+    if (options.log && (i + 1) % 1_000 === 0) options.log(`${i + 1}/${writes.length} catalog writes replayed`);
+  }
+  return report;
+}
+
+/** The run's plan: the `materialize` workflow's argument, or the plan a scheduled or sensor run made in an activity. */
+async function findPlan(events: HistoryEvent[], decode: <T>(p: { payloads?: unknown[] | null } | null | undefined, i?: number) => Promise<T>): Promise<Plan | null> {
+  const started = events[0]?.workflowExecutionStartedEventAttributes;
+  const input = started ? await decode<unknown>(started.input) : null;
+  if (isPlan(input)) return input;
+  for (const event of events) {
+    const payloads = event.activityTaskCompletedEventAttributes?.result ?? (event.markerRecordedEventAttributes ? event.markerRecordedEventAttributes.details?.result : null);
+    if (!payloads) continue;
+    const value = await decode<unknown>(payloads).catch(() => null);
+    if (isPlan(value)) return value;
+    // A scheduled run's planning activity answers `{ plan }`.
+    const wrapped = (value as { plan?: unknown } | null)?.plan;
+    if (isPlan(wrapped)) return wrapped;
+  }
+  return null;
+}
+
+function isPlan(value: unknown): value is Plan {
+  return typeof value === 'object' && value !== null && (value as Plan).version === 1 && Array.isArray((value as Plan).steps) && typeof (value as Plan).runId === 'string';
+}
+
+/**
+ * The run's {@link RunResult}: from its completion, from its failure's details, or, for a
+ * cancelled run, put together from its step activities. `null` while it runs or when it was
+ * terminated (the catalog then only knows it started).
+ */
+async function runResultOf(
+  events: HistoryEvent[],
+  plan: Plan,
+  stepResults: StepActivityResult[],
+  decode: <T>(p: { payloads?: unknown[] | null } | null | undefined, i?: number) => Promise<T>,
+): Promise<RunResult | null> {
+  const last = events[events.length - 1];
+  if (last?.workflowExecutionCompletedEventAttributes) return decode<RunResult>(last.workflowExecutionCompletedEventAttributes.result);
+  const failure = last?.workflowExecutionFailedEventAttributes?.failure;
+  if (failure?.applicationFailureInfo?.type === RUN_FAILED_ERROR_TYPE) return decode<RunResult>(failure.applicationFailureInfo.details);
+  if (last?.workflowExecutionCanceledEventAttributes) {
+    const byKey = new Map(stepResults.map((r) => [r.stepKey, r]));
+    const endedAt = eventTime(last);
+    const steps: StepOutcome[] = plan.steps.map((s) => {
+      const r = byKey.get(s.key);
+      return r
+        ? { key: s.key, status: 'succeeded', assetKeys: s.assetKeys, startedAt: r.startedAt, endedAt: r.endedAt, durationMs: r.endedAt - r.startedAt, attempts: r.attempt, error: null, materializations: r.materializations }
+        : { key: s.key, status: 'canceled', assetKeys: s.assetKeys, startedAt: null, endedAt: null, durationMs: null, attempts: 0, error: null, materializations: [] };
+    });
+    return { runId: plan.runId, label: plan.label, status: 'canceled', partitionKey: plan.partitionKey, partitionRange: plan.partitionRange, startedAt: firstWorkflowTaskTime(events), endedAt, steps };
+  }
+  return null;
+}
+
+/**
+ * Local activity markers do not name their activity type in a stable field; a run workflow's first
+ * local activity is always `startRun`, so any marker means the run was recorded as started.
+ */
+function isLocalActivityMarker(event: HistoryEvent): boolean {
+  return event.markerRecordedEventAttributes?.markerName === 'core_local_activity';
+}
+
+function eventTime(event: HistoryEvent): number {
+  const t = event.eventTime;
+  return t ? Number(t.seconds ?? 0) * 1_000 + Math.floor((t.nanos ?? 0) / 1e6) : 0;
+}
+
+/** Workflow code's `Date.now()` at its first task: the time of the first WorkflowTaskStarted event. */
+function firstWorkflowTaskTime(events: HistoryEvent[]): number {
+  const started = events.find((e) => e.workflowTaskStartedEventAttributes);
+  return started ? eventTime(started) : eventTime(events[0] ?? {});
+}

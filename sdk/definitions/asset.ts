@@ -1,0 +1,132 @@
+import { z } from 'zod';
+import { normalizeAssetKey } from './asset-key';
+import type { AssetInputSpec, AssetInputValues, AssetRef } from './asset-ref';
+import type { BackfillPolicy } from './backfill-policy';
+import { InvalidConfigSchemaError, InvalidDefinitionError } from '../errors/errors';
+import type { OpContext } from './op-context';
+import type { PartitionMapping, PartitionsDefinition } from '../partitions';
+import type { ResourceRequirements, ResourceValues } from './resource';
+import type { ConfigOf, MaybePromise, StepOptions } from './step-options';
+
+/** Options of {@link asset}. */
+export interface AssetOptions<
+  TIns extends Record<string, AssetInputSpec>,
+  TConfig extends z.ZodType | undefined,
+  TResources extends ResourceRequirements | undefined,
+  TOut,
+> extends StepOptions<TConfig, TResources> {
+  /** The asset key: `'orders'`, or a path `'sales/orders'`. */
+  key: string | readonly string[];
+  /** Prepended to the key: `keyPrefix: 'sales'` and `key: 'orders'` give `sales/orders`. */
+  keyPrefix?: string | readonly string[];
+  /** Upstream assets whose values this asset reads, by reference; the function's inputs are typed from them. */
+  ins?: TIns;
+  /** Upstream assets this asset runs after without reading their values. */
+  deps?: readonly (AssetRef<any> | string | { asset: AssetRef<any> | string; mapping: PartitionMapping })[];
+  /** Group name, selectable with `group:NAME`. Default `default`. */
+  group?: string;
+  /** Owners (emails or team names), selectable with `owner:NAME`. */
+  owners?: readonly string[];
+  /** Static metadata about the asset (not per materialization). */
+  metadata?: Record<string, unknown>;
+  /** Version of the code; recorded with every materialization. */
+  codeVersion?: string;
+  /** Zod schema the returned value must satisfy; it is checked after the function runs. */
+  output?: z.ZodType<TOut, any>;
+  /** Key of the IO manager that stores this asset (see `Definitions({ ioManagers })`). Default `default`. */
+  ioManager?: string;
+  /** How the asset is partitioned; omit for an unpartitioned asset. */
+  partitions?: PartitionsDefinition;
+  /** How backfills group this asset's partitions into runs. */
+  backfillPolicy?: BackfillPolicy;
+  /**
+   * `'eager'`: materialize this asset automatically once all its upstream assets have new
+   * materializations (for the same partition when partitioned alike), through the built-in
+   * sensor `stratum_eager_automation`.
+   */
+  automation?: 'eager';
+}
+
+/** The function of an asset: typed inputs first, the op context second. */
+export type AssetFunction<TIns, TConfig, TResources extends ResourceRequirements | undefined, TOut> = (
+  inputs: AssetInputValues<TIns>,
+  ctx: OpContext<ConfigOf<TConfig>, ResourceValues<TResources>>,
+) => MaybePromise<TOut>;
+
+/** A software-defined asset: a key, how to compute it, and what it reads. Create it with {@link asset}. */
+export class AssetDefinition<TOut = unknown> implements AssetRef<TOut> {
+  readonly kind = 'asset' as const;
+  declare readonly _value?: TOut;
+  readonly assetKey: string;
+  readonly partitions: PartitionsDefinition | null;
+
+  constructor(
+    readonly options: AssetOptions<Record<string, AssetInputSpec>, z.ZodType | undefined, ResourceRequirements | undefined, TOut>,
+    readonly fn: AssetFunction<any, any, any, TOut>,
+  ) {
+    this.assetKey = normalizeAssetKey(options.key, options.keyPrefix);
+    this.partitions = options.partitions ?? null;
+    validateStepOptions(`asset "${this.assetKey}"`, options);
+    if (typeof fn !== 'function') {
+      throw new InvalidDefinitionError(`asset "${this.assetKey}" needs a function: asset({ key }, (inputs, ctx) => value).`);
+    }
+    if (options.output !== undefined && !(options.output instanceof z.ZodType)) {
+      throw new InvalidConfigSchemaError(`asset "${this.assetKey}" (output)`, 'output must be a zod schema');
+    }
+    if (options.automation !== undefined && options.automation !== 'eager') {
+      throw new InvalidDefinitionError(`asset "${this.assetKey}": automation must be 'eager' (or left out), got ${JSON.stringify(options.automation)}.`);
+    }
+  }
+
+  /** The step key, which is also the Temporal activity type: the asset key. */
+  get stepKey(): string {
+    return this.assetKey;
+  }
+
+  get group(): string {
+    return this.options.group ?? 'default';
+  }
+}
+
+/**
+ * Defines a software-defined asset.
+ *
+ * @example
+ * const orders = asset({ key: 'sales/orders', output: z.array(Order) }, async (_, ctx) => loadOrders(ctx.resources.db));
+ * const revenue = asset({ key: 'sales/revenue', ins: { orders } }, ({ orders }) => sum(orders.map((o) => o.amount)));
+ */
+export function asset<
+  TOut,
+  const TIns extends Record<string, AssetInputSpec> = Record<never, never>,
+  TConfig extends z.ZodType | undefined = undefined,
+  TResources extends ResourceRequirements | undefined = undefined,
+>(
+  options: AssetOptions<TIns, TConfig, TResources, TOut>,
+  fn: AssetFunction<TIns, TConfig, TResources, TOut>,
+): AssetDefinition<Awaited<TOut>> {
+  return new AssetDefinition<Awaited<TOut>>(options as any, fn as any);
+}
+
+/** Checks options every step kind shares: a zod config schema whose defaults parse, and resources. */
+export function validateStepOptions(owner: string, options: StepOptions<any, any>): void {
+  if (options.config !== undefined) {
+    if (!(options.config instanceof z.ZodType)) {
+      throw new InvalidConfigSchemaError(owner, `config is ${describeValue(options.config)}, not a zod schema`);
+    }
+  }
+  if (options.resources !== undefined) {
+    for (const [key, value] of Object.entries(options.resources as Record<string, unknown>)) {
+      if (!value || (value as { kind?: string }).kind !== 'resource') {
+        throw new InvalidDefinitionError(
+          `${owner}: resources.${key} is ${describeValue(value)}, not a resource definition. Declare it with resource({ build }) and pass it by reference: resources: { ${key} }.`,
+        );
+      }
+    }
+  }
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'a plain object' : `a ${typeof value}`;
+}

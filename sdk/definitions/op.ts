@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { validateName } from './asset-key';
+import { validateStepOptions } from './asset';
+import { InvalidConfigSchemaError } from '../errors/errors';
+import type { OpContext } from './op-context';
+import type { ResourceRequirements, ResourceValues } from './resource';
+import type { ConfigOf, MaybePromise, StepOptions } from './step-options';
+
+/** Options of {@link op}. */
+export interface OpOptions<
+  TIns extends Record<string, z.ZodType>,
+  TConfig extends z.ZodType | undefined,
+  TResources extends ResourceRequirements | undefined,
+  TOut,
+> extends StepOptions<TConfig, TResources> {
+  /** The op's name; a node in a graph is named after it unless aliased. */
+  name: string;
+  /** Inputs by name, each with a zod schema the loaded value is checked against. */
+  ins?: TIns;
+  /** Zod schema the returned value must satisfy. */
+  output?: z.ZodType<TOut, any>;
+  /** Key of the IO manager that stores the op's output. Default `default`. */
+  ioManager?: string;
+}
+
+/** The typed input values of an op. */
+export type OpInputValues<TIns extends Record<string, z.ZodType>> = { readonly [K in keyof TIns]: z.output<TIns[K]> };
+
+/** A unit of computation composed into graphs and jobs (Dagster's `@op`). Create it with {@link op}. */
+export class OpDefinition<TIns extends Record<string, z.ZodType> = Record<string, z.ZodType>, TOut = unknown> {
+  readonly kind = 'op' as const;
+  declare readonly _ins?: TIns;
+  declare readonly _value?: TOut;
+
+  constructor(
+    readonly options: OpOptions<TIns, any, any, TOut>,
+    readonly fn: (inputs: any, ctx: OpContext<any, any>) => MaybePromise<TOut>,
+  ) {
+    validateName(options.name, 'op');
+    validateStepOptions(`op "${options.name}"`, options);
+    for (const [name, schema] of Object.entries(options.ins ?? {})) {
+      if (!(schema instanceof z.ZodType)) {
+        throw new InvalidConfigSchemaError(`op "${options.name}" (input "${name}")`, 'each input needs a zod schema, e.g. ins: { rows: z.array(Row) } (z.custom<T>() accepts anything typed T)');
+      }
+    }
+  }
+
+  get name(): string {
+    return this.options.name;
+  }
+}
+
+/**
+ * Defines an op. Its inputs are declared with zod schemas and wired to other ops' outputs in a
+ * {@link graph}.
+ *
+ * @example
+ * const clean = op({ name: 'clean', ins: { rows: z.array(RawRow) } }, ({ rows }) => rows.filter(isValid));
+ */
+export function op<
+  TOut,
+  const TIns extends Record<string, z.ZodType> = Record<never, never>,
+  TConfig extends z.ZodType | undefined = undefined,
+  TResources extends ResourceRequirements | undefined = undefined,
+>(
+  options: OpOptions<TIns, TConfig, TResources, TOut>,
+  fn: (inputs: OpInputValues<TIns>, ctx: OpContext<ConfigOf<TConfig>, ResourceValues<TResources>>) => MaybePromise<TOut>,
+): OpDefinition<TIns, Awaited<TOut>> {
+  return new OpDefinition(options as any, fn as any) as any;
+}

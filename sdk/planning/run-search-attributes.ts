@@ -1,0 +1,27 @@
+/**
+ * How a run appears in the Temporal web UI: its search attributes and one-line summary. Pure:
+ * used by the client and by workflows that start runs (sensors).
+ */
+import type { Plan } from '../protocol/plan';
+import { fitKeywordList, StratumSearchAttributes } from '../protocol/search-attributes';
+
+/** The search attributes of a run, so it can be filtered in the Temporal UI. */
+export function runSearchAttributes(plan: Plan) {
+  const partition = plan.partitionKey ?? (plan.partitionRange ? `${plan.partitionRange.from}...${plan.partitionRange.to}` : null);
+  return [
+    { key: StratumSearchAttributes.kind, value: 'run' },
+    { key: StratumSearchAttributes.assetKeys, value: fitKeywordList(plan.assetKeys) },
+    { key: StratumSearchAttributes.job, value: plan.job ?? plan.label },
+    ...(partition !== null ? [{ key: StratumSearchAttributes.partition, value: partition }] : []),
+    ...(plan.backfillId ? [{ key: StratumSearchAttributes.backfillId, value: plan.backfillId }] : []),
+  ] as any;
+}
+
+/** One line for the Temporal UI: what the run materializes. */
+export function runSummary(plan: Plan): string {
+  const partition = plan.partitionKey ?? (plan.partitionRange ? `${plan.partitionRange.from}...${plan.partitionRange.to}` : null);
+  const what = plan.job
+    ? `Job ${plan.job}`
+    : `Materialize ${plan.assetKeys.slice(0, 4).join(', ')}${plan.assetKeys.length > 4 ? ` (+${plan.assetKeys.length - 4} more)` : ''}`;
+  return `${what}${partition ? ` [${partition}]` : ''}`;
+}
