@@ -6,7 +6,14 @@ module.exports = {
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   globalSetup: '<rootDir>/test/harness/global-setup.ts',
   globalTeardown: '<rootDir>/test/harness/global-teardown.ts',
-  moduleNameMapper: { '^stratum$': '<rootDir>/index.ts' },
+  // `stratum` and its entry points resolve to the sources, as in the package's `stratum-source` condition.
+  moduleNameMapper: {
+    '^stratum$': '<rootDir>/sdk/index.ts',
+    '^stratum/client$': '<rootDir>/client/index.ts',
+    '^stratum/worker$': '<rootDir>/worker/index.ts',
+    '^stratum/workflow$': '<rootDir>/workflows/api.ts',
+    '^stratum/testing$': '<rootDir>/worker/testing/index.ts',
+  },
   testTimeout: 120_000,
   maxWorkers: 2,
 };

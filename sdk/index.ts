@@ -1,4 +1,10 @@
-/** Stratum's definition API: assets, ops, graphs, jobs, resources, IO managers, partitions, Definitions. */
+/**
+ * `stratum`: the definition API (assets, ops, graphs, jobs, resources, IO managers, partitions,
+ * schedules, sensors, checks, `Definitions`, errors). Pure: importing it loads no Temporal worker
+ * or client, no database driver and no child_process. App code that starts runs imports
+ * `stratum/client`; a worker process imports `stratum/worker`; users' own workflow code imports
+ * `stratum/workflow`; jest tests import `stratum/testing`.
+ */
 export { asset, AssetDefinition } from './definitions/asset';
 export type { AssetOptions, AssetFunction } from './definitions/asset';
 export { upstream } from './definitions/asset-ref';
@@ -43,13 +49,11 @@ export { inMemoryIOManager } from './definitions/io/in-memory-io-manager';
 export type { InMemoryIOManager } from './definitions/io/in-memory-io-manager';
 export { jsonSerializer } from './definitions/io/io-manager';
 export type { IOManager, Serializer, StorageSlot, StoredValue } from './definitions/io/io-manager';
-export { parseSelection, resolveSelection } from './definitions/selection';
-export { createPlan } from './planning/planner';
 export type { PlanRequest } from './planning/planner';
 export type { Plan, PlanStep, RunResult, StepOutcome, MaterializationSummary, ObservationSummary, PlanCheck, AssetCheckResultSummary } from './protocol/plan';
-export { StratumSearchAttributes } from './protocol/search-attributes';
-export { openCatalog, CheckOutcome } from './catalog';
-export type { Catalog, CheckResultRecord } from './catalog';
+export { CheckOutcome } from './catalog/check-result';
+export type { Catalog, MaterializationRecord, RunRecord, AssetSummary } from './catalog/catalog';
+export type { CheckResultRecord } from './catalog/check-result';
 export {
   StratumError,
   DefinitionError,
@@ -76,8 +80,6 @@ export {
   UnknownScheduleError,
 } from './errors/errors';
 export * from './partitions';
-export { addDynamicPartitions, removeDynamicPartitions, dynamicPartitionsUsage, UnknownDynamicPartitionsError, InvalidDynamicPartitionKeyError } from '../client/dynamic-partitions';
-export type { AddDynamicPartitionsResult, RemoveDynamicPartitionsResult } from '../client/dynamic-partitions';
 export type { BackfillRequest, BackfillProgress, BackfillPartitions, BackfillStatus } from './protocol/backfill';
 export { schedule, ScheduleDefinition, ScheduleOverlap, scheduleIdOf } from './automation/schedules/schedule';
 export type { ScheduleOptions, ScheduleOptionsBase, ScheduleStatus, ScheduleTarget, ScheduleCadence } from './automation/schedules/schedule';
@@ -97,6 +99,5 @@ export type { SensorOptions, SensorInvocation } from './automation/sensors/senso
 export { skip, SkipReason } from './automation/sensors/sensor-definition';
 export type { AnySensorDefinition, RunRequest, SensorResult, SensorEvaluationContext, SensorStatus, SensorKind } from './automation/sensors/sensor-definition';
 export { InvalidTriggerPayloadError, UnknownSensorError, SensorNotRunningError } from './automation/sensors/sensor-errors';
-export { SENSOR, sensorWorkflowId } from './protocol/sensor-contract';
 export type { SensorTrigger, TriggerPayload, AssetMaterializedEvent, RunStatusEvent } from './protocol/sensor-contract';
 export type { SensorStateView, SensorEvaluationRecord, SensorRunRecord, SensorCounters, SensorTriggerAnswer, SensorOutcomeKind } from './protocol/sensor-state';

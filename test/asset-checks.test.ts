@@ -3,18 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expectTypeOf } from 'expect-type';
 import { RunFailedError } from '../client/stratum-client';
-import {
-  asset,
-  assetCheck,
-  createPlan,
-  dailyPartitions,
-  Definitions,
-  DuplicateKeyError,
-  freshnessCheck,
-  inMemoryIOManager,
-  InvalidDefinitionError,
-  rowCountCheck,
-} from '../sdk';
+import { asset, assetCheck, dailyPartitions, Definitions, DuplicateKeyError, freshnessCheck, inMemoryIOManager, InvalidDefinitionError, rowCountCheck } from '../sdk';
+import { createPlan } from '../sdk/planning/planner';
 import { runStratum } from './harness/cli-process';
 import { startTestStratum, type TestStratum } from './harness/stratum-test-worker';
 import { testTemporalAddress, uniqueTaskQueue } from './harness/test-env';

@@ -5,20 +5,8 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import {
-  asset,
-  dailyPartitions,
-  Definitions,
-  inMemoryIOManager,
-  InvalidRequestError,
-  multiRunBackfill,
-  NonRetryableError,
-  PartitionKeyError,
-  StratumSearchAttributes,
-  timeWindowMapping,
-  UnknownSelectionError,
-  type PartitionKeyRange,
-} from '../sdk';
+import { asset, dailyPartitions, Definitions, inMemoryIOManager, InvalidRequestError, multiRunBackfill, NonRetryableError, PartitionKeyError, timeWindowMapping, UnknownSelectionError, type PartitionKeyRange } from '../sdk';
+import { StratumSearchAttributes } from '../sdk/protocol/search-attributes';
 import type { BackfillProgress, BackfillRequest } from '../sdk/protocol/backfill';
 import type { RunRecord } from '../sdk/catalog';
 import { startTestStratum, type TestStratum } from './harness/stratum-test-worker';

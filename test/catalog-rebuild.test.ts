@@ -1,6 +1,8 @@
 import { rebuildCatalog } from '../client/catalog-rebuild';
 import { RunFailedError } from '../client/stratum-client';
-import { openCatalog, StratumSearchAttributes, type Catalog } from '../sdk';
+import { type Catalog } from '../sdk';
+import { openCatalog } from '../sdk/catalog';
+import { StratumSearchAttributes } from '../sdk/protocol/search-attributes';
 import defs from './fixtures/rebuild-defs';
 import { runStratum } from './harness/cli-process';
 import { testTemporalAddress } from './harness/test-env';

@@ -1,21 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { RunFailedError } from '../client/stratum-client';
-import {
-  asset,
-  ConfigValidationError,
-  Definitions,
-  graph,
-  graphAsset,
-  inMemoryIOManager,
-  job,
-  multiAsset,
-  NonRetryableError,
-  op,
-  resource,
-  StratumSearchAttributes,
-  type IOManager,
-} from '../sdk';
+import { asset, ConfigValidationError, Definitions, graph, graphAsset, inMemoryIOManager, job, multiAsset, NonRetryableError, op, resource, type IOManager } from '../sdk';
+import { StratumSearchAttributes } from '../sdk/protocol/search-attributes';
 import { startTestStratum, type TestStratum } from './harness/stratum-test-worker';
 import { countWorkflows, waitFor } from './harness/wait';
 

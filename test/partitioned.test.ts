@@ -1,20 +1,6 @@
 import { RunFailedError, type RunHandle } from '../client/stratum-client';
-import {
-  asset,
-  dailyPartitions,
-  Definitions,
-  dynamicPartitions,
-  inMemoryIOManager,
-  multiPartitions,
-  multiToSingleDimensionMapping,
-  NonRetryableError,
-  PartitionKeyError,
-  type RunResult,
-  staticPartitions,
-  StratumSearchAttributes,
-  timeWindowMapping,
-  upstream,
-} from '../sdk';
+import { asset, dailyPartitions, Definitions, dynamicPartitions, inMemoryIOManager, multiPartitions, multiToSingleDimensionMapping, NonRetryableError, PartitionKeyError, type RunResult, staticPartitions, timeWindowMapping, upstream } from '../sdk';
+import { StratumSearchAttributes } from '../sdk/protocol/search-attributes';
 import {
   addDynamicPartitions,
   InvalidDynamicPartitionKeyError,

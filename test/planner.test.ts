@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { asset, ConfigValidationError, createPlan, Definitions, graph, InvalidRunRequestError, job, op, UnknownSelectionError } from '../sdk';
+import { asset, ConfigValidationError, Definitions, graph, InvalidRunRequestError, job, op, UnknownSelectionError } from '../sdk';
+import { createPlan } from '../sdk/planning/planner';
 import { captureError } from './harness/wait';
 
 const orders = asset({ key: 'orders', config: z.object({ limit: z.number().int().positive().default(10) }), retry: { maximumAttempts: 5 }, timeout: '2m' }, (_, ctx) =>

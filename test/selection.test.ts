@@ -1,4 +1,5 @@
-import { asset, Definitions, resolveSelection, SelectionSyntaxError, UnknownSelectionError } from '../sdk';
+import { asset, Definitions, SelectionSyntaxError, UnknownSelectionError } from '../sdk';
+import { resolveSelection } from '../sdk/definitions/selection';
 import { captureError } from './harness/wait';
 
 //   raw -> clean -> daily ----> report

@@ -13,19 +13,9 @@ import { z } from 'zod';
 import { connectClient, connectNative } from '../client/connection';
 import { sensorState, startSensor, stopSensor, triggerSensor } from '../client/sensor-client';
 import { syncSensors } from '../client/sensor-sync';
-import {
-  asset,
-  Definitions,
-  DuplicateKeyError,
-  inMemoryIOManager,
-  InvalidDefinitionError,
-  InvalidTriggerPayloadError,
-  sensor,
-  SENSOR,
-  sensorWorkflowId,
-  skip,
-  StratumSearchAttributes,
-} from '../sdk';
+import { asset, Definitions, DuplicateKeyError, inMemoryIOManager, InvalidDefinitionError, InvalidTriggerPayloadError, sensor, skip } from '../sdk';
+import { SENSOR, sensorWorkflowId } from '../sdk/protocol/sensor-contract';
+import { StratumSearchAttributes } from '../sdk/protocol/search-attributes';
 import { openCatalog, type Catalog, type RunRecord } from '../sdk/catalog';
 import type { SensorStateView } from '../sdk/protocol/sensor-state';
 import { createWorker, type StratumWorker } from '../worker/create-worker';

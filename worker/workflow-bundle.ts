@@ -5,7 +5,7 @@ import path from 'node:path';
 
 const PACKAGE_ROOT = path.resolve(__dirname, '..');
 
-/** Every source file the workflow bundle can include: workflows/ and the pure sdk files. */
+/** Every source file the workflow bundle can include: workflows/ and sdk/protocol/ (the only sdk code workflows import). */
 async function workflowSources(): Promise<string[]> {
   const files: string[] = [];
   const walk = async (dir: string) => {
@@ -16,7 +16,7 @@ async function workflowSources(): Promise<string[]> {
     }
   };
   await walk(path.join(PACKAGE_ROOT, 'workflows'));
-  await walk(path.join(PACKAGE_ROOT, 'sdk'));
+  await walk(path.join(PACKAGE_ROOT, 'sdk', 'protocol'));
   return files.sort();
 }
 

@@ -8,7 +8,7 @@ import { SENSOR, sensorWorkflowId, type TriggerPayload } from '../sdk/protocol/s
  * rejected in the sensor's state and never evaluated. Fails if the sensor is not running.
  *
  * @example
- * import { triggerSensorFromWorkflow } from 'stratum/workflows/trigger-sensor';
+ * import { triggerSensorFromWorkflow } from 'stratum/workflow';
  * await triggerSensorFromWorkflow('new_file', { path: 's3://in/a.csv', size: 10 });
  */
 export async function triggerSensorFromWorkflow(name: string, payload: unknown, options: { triggerId?: string } = {}): Promise<void> {
