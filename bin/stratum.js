@@ -1,13 +1,35 @@
 #!/usr/bin/env node
 'use strict';
-// The `stratum` command. TypeScript (Stratum's own sources and the user's defs.ts) is compiled
-// on the fly by tsx's require hook.
+// The `stratum` command. Installed from npm, it runs the compiled CLI (dist/). In Stratum's own
+// checkout (which has tsconfig.json beside the sources) it runs the TypeScript sources through
+// tsx, and `stratum` / `stratum/*` imports (in examples and fixtures) resolve to the sources too,
+// as the package's `stratum-source` export condition says. Users' defs.ts files are compiled on
+// the fly in both cases.
 const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+const fromSource = fs.existsSync(path.join(root, 'tsconfig.json')) && fs.existsSync(path.join(root, 'cli', 'main.ts'));
 
 const LONG_RUNNING = new Set(['worker', 'dev']);
 const command = process.argv[2];
 const heapMb = process.env.STRATUM_WORKER_HEAP_MB ?? '384';
 const heapSet = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((a) => a.includes('max-old-space-size'));
+
+/** Resolves `stratum` and `stratum/<entry>` to the checkout's sources (the `stratum-source` condition). */
+function resolveStratumToSources() {
+  const Module = require('node:module');
+  const { exports: entries } = require(path.join(root, 'package.json'));
+  const sources = new Map();
+  for (const [subpath, target] of Object.entries(entries)) {
+    if (typeof target === 'object' && target['stratum-source']) sources.set(subpath === '.' ? 'stratum' : `stratum/${subpath.slice(2)}`, path.join(root, target['stratum-source']));
+  }
+  const resolve = Module._resolveFilename;
+  Module._resolveFilename = function (request, ...rest) {
+    return resolve.call(this, sources.get(request) ?? request, ...rest);
+  };
+}
 
 if (LONG_RUNNING.has(command) && !heapSet && heapMb !== '0') {
   // Workers run for days: cap V8's old space (by default a quarter of the machine's memory,
@@ -21,11 +43,21 @@ if (LONG_RUNNING.has(command) && !heapSet && heapMb !== '0') {
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 : 1)));
 } else {
   if (process.send) process.on('disconnect', () => process.kill(process.pid, 'SIGKILL'));
-  require('tsx/cjs');
-  require('../cli/main.ts')
-    .main(process.argv)
-    .then(() => {
-      // Connections and timers may keep the event loop alive after a command is done.
-      setTimeout(() => process.exit(), 50).unref();
-    });
+  // `stratum … | head` closes stdout early: stop quietly, as other Unix tools do.
+  process.stdout.on('error', (error) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
+  let cli;
+  if (fromSource) {
+    require('tsx/cjs');
+    resolveStratumToSources();
+    cli = require('../cli/main.ts');
+  } else {
+    cli = require('../dist/cli/main.js');
+  }
+  cli.main(process.argv).then(() => {
+    // Connections and timers may keep the event loop alive after a command is done.
+    setTimeout(() => process.exit(), 50).unref();
+  });
 }

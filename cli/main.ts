@@ -1,28 +1,16 @@
-import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { Command, CommanderError } from 'commander';
 import { StratumError } from '../sdk/errors/errors';
-import { configureAssetsCommand } from './commands/assets';
-import { configureBackfillCommand } from './commands/backfill';
-import { configureChecksCommand } from './commands/checks';
-import { configureCatalogCommand } from './commands/catalog';
-import { configureDeployCommand } from './commands/deploy';
-import { configureDevCommand } from './commands/dev';
-import { configureJobCommand } from './commands/job';
-import { configureMaterializeCommand } from './commands/materialize';
-import { configureObserveCommand } from './commands/observe';
-import { configurePartitionsCommand } from './commands/partitions';
-import { configureRunsCommand } from './commands/runs';
-import { configureScheduleCommand } from './commands/schedule';
-import { configureServerCommand } from './commands/server';
-import { configureSensorCommand } from './commands/sensor';
-import { configureWorkerCommand } from './commands/worker';
+import { COMMANDS, type CommandEntry } from './command-index';
 import { log } from './output';
 
 /**
  * Temporal's runtime logs through this: one short line per warning or error on stderr
- * (`STRATUM_LOG_LEVEL=INFO` or `DEBUG` for more), instead of multi-line objects.
+ * (`STRATUM_LOG_LEVEL=INFO` or `DEBUG` for more), instead of multi-line objects. Installed only
+ * when a command runs (loading the native worker module costs a few hundred milliseconds).
  */
 function installCliRuntime(): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { DefaultLogger, Runtime } = require('@temporalio/worker') as typeof import('@temporalio/worker');
   const level = (process.env.STRATUM_LOG_LEVEL ?? 'WARN').toUpperCase() as 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   Runtime.install({
     logger: new DefaultLogger(level, (entry) => {
@@ -34,36 +22,40 @@ function installCliRuntime(): void {
   });
 }
 
-/** The `stratum` program with every command. */
-export function buildProgram(): Command {
+/** The command `argv` runs (`stratum materialize …`, `stratum help materialize`), if any. */
+function invokedCommand(argv: readonly string[]): CommandEntry | undefined {
+  const [first, second] = argv.slice(2);
+  const name = first === 'help' ? second : first;
+  return COMMANDS.find((c) => c.name === name);
+}
+
+/**
+ * The `stratum` program. `load` names the commands whose modules are loaded and configured
+ * (default: all); the others are listed by name and summary only, which is all `--help` needs.
+ */
+export function buildProgram(load: (entry: CommandEntry) => boolean = () => true): Command {
   const program = new Command('stratum')
     .description('Asset-centric data orchestration on Temporal')
     .version('0.1.0')
     .showSuggestionAfterError(true)
     .addHelpText('after', '\nQuick start:\n  $ stratum materialize "*" --defs examples/etl/defs.ts\n  $ stratum assets list --defs examples/etl/defs.ts');
-  configureDevCommand(program);
-  configureWorkerCommand(program);
-  configureMaterializeCommand(program);
-  configureObserveCommand(program);
-  configureJobCommand(program);
-  configureRunsCommand(program);
-  configureAssetsCommand(program);
-  configureChecksCommand(program);
-  configureBackfillCommand(program);
-  configurePartitionsCommand(program);
-  configureScheduleCommand(program);
-  configureDeployCommand(program);
-  configureCatalogCommand(program);
-  configureSensorCommand(program);
-  configureServerCommand(program);
+  for (const entry of COMMANDS) {
+    if (load(entry)) {
+      entry.load()(program);
+      program.commands.find((c) => c.name() === entry.name)?.description(entry.summary);
+    } else {
+      program.command(entry.name).description(entry.summary).allowUnknownOption().allowExcessArguments();
+    }
+  }
   return program;
 }
 
 /** Runs the CLI; errors print their message (no stack) and set a non-zero exit code. */
 export async function main(argv: string[]): Promise<void> {
-  installCliRuntime();
-  const program = buildProgram().exitOverride();
+  const invoked = invokedCommand(argv);
+  if (invoked) installCliRuntime();
   try {
+    const program = buildProgram((entry) => entry === invoked).exitOverride();
     await program.parseAsync(argv);
   } catch (error) {
     if (error instanceof CommanderError) {

@@ -1,9 +1,17 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { mkdir, readdir, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 
 const PACKAGE_ROOT = path.resolve(__dirname, '..');
+
+/**
+ * The bundle `npm run build` writes beside the compiled code (dist/workflow-bundle.js), shipped
+ * in the published package: Stratum's workflows hold no user code, so one bundle serves every
+ * project. Absent when running from the checkout's sources.
+ */
+const PREBUILT_BUNDLE = path.join(PACKAGE_ROOT, 'workflow-bundle.js');
 
 /** Every source file the workflow bundle can include: workflows/ and sdk/protocol/ (the only sdk code workflows import). */
 async function workflowSources(): Promise<string[]> {
@@ -39,6 +47,7 @@ function buildInChildProcess(out: string): Promise<void> {
  * of bundling every time.
  */
 export async function workflowBundle(options: { cacheDir?: string; log?: (line: string) => void } = {}): Promise<{ codePath: string }> {
+  if (existsSync(PREBUILT_BUNDLE)) return { codePath: PREBUILT_BUNDLE };
   const hash = createHash('sha256');
   for (const file of await workflowSources()) hash.update(file).update(await readFile(file));
   const cacheDir = path.resolve(options.cacheDir ?? process.env.STRATUM_CACHE_DIR ?? path.join(PACKAGE_ROOT, '.stratum', 'cache'));

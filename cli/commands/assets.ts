@@ -11,7 +11,7 @@ import { formatTime, out, printJson, printTable } from '../output';
 
 /** `stratum assets list|show`. */
 export function configureAssetsCommand(program: Command): void {
-  const assets = program.command('assets').description('Browse assets and their materializations');
+  const assets = program.command('assets');
 
   const list = assets.command('list').description('List every asset with its last materialization').addHelpText('after', '\nExample:\n  $ stratum assets list --defs examples/etl/defs.ts');
   withJsonOption(withCommonOptions(list)).action(async (options) => {

@@ -28,7 +28,7 @@ function printSummary(p: BackfillProgress, json: boolean | undefined): void {
 
 /** `stratum backfill start|status|list|cancel|pause|resume`. */
 export function configureBackfillCommand(program: Command): void {
-  const backfill = program.command('backfill').description('Backfill partitions: one child run per partition, as a Temporal workflow');
+  const backfill = program.command('backfill');
 
   const start = backfill
     .command('start')

@@ -18,7 +18,7 @@ export class CatalogCommandError extends InvalidRequestError {
 
 /** `stratum catalog rebuild|prune`: re-create the catalog from workflow history; delete old history. */
 export function configureCatalogCommand(program: Command): void {
-  const catalog = program.command('catalog').description('Rebuild the catalog from Temporal history, or prune old history');
+  const catalog = program.command('catalog');
 
   const rebuild = catalog
     .command('rebuild')

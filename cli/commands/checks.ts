@@ -8,7 +8,7 @@ import { watchRun, workflowUrl } from '../watch-run';
 
 /** `stratum checks run|list`: evaluate asset checks without materializing, list checks with their latest results. */
 export function configureChecksCommand(program: Command): void {
-  const checks = program.command('checks').description('Asset checks: run them without materializing, list their latest results');
+  const checks = program.command('checks');
 
   const run = checks
     .command('run')

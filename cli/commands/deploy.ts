@@ -8,7 +8,7 @@ import { out, printJson } from '../output';
 export function configureDeployCommand(program: Command): void {
   const command = program
     .command('deploy')
-    .description('Sync schedules and sensors with the definitions: create new ones, update changed ones, delete ones the code no longer has')
+    
     .addHelpText('after', '\nExamples:\n  $ stratum deploy --defs examples/etl/defs.ts\n  $ TEMPORAL_ADDRESS=temporal.internal:7233 STRATUM_TASK_QUEUE=etl stratum deploy --json');
   withJsonOption(withCommonOptions(command)).action(async (options) => {
     const ctx = await openCliContext(options);

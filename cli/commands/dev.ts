@@ -8,7 +8,7 @@ import { runWorkerUntilSignal } from './worker';
 export function configureDevCommand(program: Command): void {
   const command = program
     .command('dev')
-    .description('Start the local Temporal dev server (web UI on) and a worker for the definitions, and deploy their schedules and sensors; Ctrl-C stops both')
+    
     .option('--keep-server', 'leave the dev server running after Ctrl-C')
     .addHelpText('after', '\nExample:\n  $ stratum dev --defs examples/etl/defs.ts\n  # then, in another terminal: stratum materialize "*" --defs examples/etl/defs.ts');
   withCommonOptions(command).action(async (options) => {

@@ -7,7 +7,7 @@ import { startAndReport } from '../run-command';
 
 /** `stratum job run|list`. */
 export function configureJobCommand(program: Command): void {
-  const job = program.command('job').description('Run and list jobs');
+  const job = program.command('job');
   const run = job
     .command('run')
     .description('Run a job')

@@ -9,7 +9,7 @@ import { materializeStaleOnly } from '../../client/stale-only';
 export function configureMaterializeCommand(program: Command): void {
   const command = program
     .command('materialize')
-    .description('Materialize a selection of assets as one run (a Temporal workflow)')
+    
     .argument('<selection>', 'asset selection: "*", "orders", "orders+", "+report", "group:sales", "tag:k=v", "a,b"')
     .addHelpText('after', '\nExamples:\n  $ stratum materialize "*" --defs examples/etl/defs.ts\n  $ stratum materialize "*" --stale-only\n  $ stratum materialize "+daily_revenue" --partition 2024-03-01 --config \'{"orders": {"limit": 10}}\'');
   withRunOptions(command, 'run config keyed by step, as JSON or @path/to/file.json');

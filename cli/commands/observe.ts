@@ -11,7 +11,7 @@ import { watchRun } from '../watch-run';
 export function configureObserveCommand(program: Command): void {
   const command = program
     .command('observe')
-    .description('Observe the data versions of observable source assets (one run); downstream assets that read older versions become stale')
+    
     .argument('<selection>', 'asset selection; its observable source assets are observed, e.g. "raw/orders_file" or "group:raw"')
     .addHelpText('after', '\nExamples:\n  $ stratum observe "*"\n  $ stratum observe raw/orders_file && stratum materialize "raw/orders_file*" --stale-only');
   withRunOptions(command, 'run config keyed by source asset, as JSON or @path/to/file.json');

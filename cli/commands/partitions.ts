@@ -59,7 +59,7 @@ interface ChangeOptions extends CommonOptions {
 export function configurePartitionsCommand(program: Command): void {
   const partitions = program
     .command('partitions')
-    .description("Show an asset's partitions with their status; add and remove dynamic partition keys")
+    
     .addHelpText('after', '\nExamples:\n  $ stratum partitions list sales/orders --status missing\n  $ stratum partitions add customers acme globex');
 
   const list = partitions

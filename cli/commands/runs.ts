@@ -26,7 +26,7 @@ async function findRun(catalog: Catalog, idOrWorkflowId: string) {
 
 /** `stratum runs list|show|cancel`. */
 export function configureRunsCommand(program: Command): void {
-  const runs = program.command('runs').description('Inspect and cancel runs');
+  const runs = program.command('runs');
 
   const list = runs
     .command('list')

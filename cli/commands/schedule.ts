@@ -32,7 +32,7 @@ async function deployedHandle(ctx: CliContext, name: string) {
 
 /** `stratum schedule list|preview|pause|unpause|trigger|backfill`. */
 export function configureScheduleCommand(program: Command): void {
-  const schedule = program.command('schedule').description('Schedules: Temporal Schedules kept in line with the code by `stratum deploy`');
+  const schedule = program.command('schedule');
 
   const list = schedule
     .command('list')

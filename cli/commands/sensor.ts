@@ -53,7 +53,7 @@ function printState(state: SensorStateView): void {
 
 /** `stratum sensor list|start|stop|status|trigger`. */
 export function configureSensorCommand(program: Command): void {
-  const sensor = program.command('sensor').description('Sensors: long-running workflows that start runs when triggered or on a timer');
+  const sensor = program.command('sensor');
 
   const list = sensor.command('list').description('List the sensors of the definitions and whether they run').addHelpText('after', '\nExample:\n  $ stratum sensor list --json');
   withJsonOption(withCommonOptions(list)).action(async (options) => {

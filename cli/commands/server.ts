@@ -4,7 +4,7 @@ import { log, out, printJson } from '../output';
 
 /** `stratum server start|stop|status`: the local Temporal dev server Stratum manages. */
 export function configureServerCommand(program: Command): void {
-  const server = program.command('server').description('Manage the local Temporal dev server (persistent SQLite file in .stratum/data)');
+  const server = program.command('server');
   server
     .command('start')
     .description('Start the local dev server in the background (reuses a running one)')

@@ -82,7 +82,7 @@ async function deployAtStart(target: Parameters<typeof connectClient>[0], defini
 export function configureWorkerCommand(program: Command): void {
   const command = program
     .command('worker')
-    .description('Run a Stratum worker: executes runs, backfills and sensors for the definitions')
+    
     .option('--grace <duration>', 'time running steps get to finish on shutdown', '30s')
     .option('--max-concurrent-steps <n>', 'steps this worker runs at once', positiveInt('--max-concurrent-steps'))
     .option('--no-start-server', 'fail instead of starting the local dev server when nothing is configured')
