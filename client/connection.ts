@@ -1,8 +1,9 @@
 import { Client, Connection, type TLSConfig } from '@temporalio/client';
 import { loadClientConfigProfile, toClientOptions } from '@temporalio/envconfig';
 import { NativeConnection } from '@temporalio/worker';
-import { defaultProjectRoot } from '../cli/dev/temporal-binary';
-import { findRunningDevServer, parseAddress, startDevServer, tcpReachable, type DevServerOptions } from '../cli/dev/dev-server';
+import { findRunningDevServer, startDevServer, type DevServerOptions } from '../cli/dev/dev-server';
+import { parseAddress, tcpReachable } from '../cli/dev/ports';
+import { stratumHome } from '../sdk/definitions/settings';
 
 /** Where Stratum connects to Temporal, and where that setting came from. */
 export interface TemporalTarget {
@@ -36,10 +37,13 @@ export interface ResolveTemporalTargetOptions extends TemporalEnvOptions {
   startLocalIfNeeded: boolean;
   /** Receives progress lines, e.g. "Started Temporal dev server at …". */
   log?: (line: string) => void;
-  /** Project whose `.stratum/` holds the dev server's state and database. Default: the Stratum repository root. */
-  projectRoot?: string;
+  /**
+   * Stratum home whose `data/` holds the dev server's state and database. Default: `STRATUM_HOME`
+   * from `env`, else `.stratum` under the working directory (see `stratumHome`).
+   */
+  stratumHome?: string;
   /** Overrides for the dev server started when needed (e.g. `port: 0` in tests). */
-  devServer?: Omit<DevServerOptions, 'detached' | 'projectRoot' | 'log'>;
+  devServer?: Omit<DevServerOptions, 'detached' | 'stratumHome' | 'log'>;
   /** How long to wait for a configured server to answer. Default 10 s. */
   timeoutMs?: number;
 }
@@ -266,7 +270,7 @@ async function checkTarget(target: TemporalTarget, timeoutMs: number): Promise<v
  * 1. the configured one ({@link configuredTemporalTarget}), which must answer;
  * 2. else the project's running local dev server ({@link findRunningDevServer});
  * 3. else, with `startLocalIfNeeded`, a new detached local dev server (persistent database
- *    `.stratum/data/temporal.db`, web UI on).
+ *    `<stratumHome>/data/temporal.db`, web UI on).
  *
  * @throws TemporalUnreachableError when the configured server does not answer.
  * @throws TemporalNotConfiguredError when nothing is configured or running and `startLocalIfNeeded` is false.
@@ -279,14 +283,14 @@ async function checkTarget(target: TemporalTarget, timeoutMs: number): Promise<v
  */
 export async function resolveTemporalTarget(opts: ResolveTemporalTargetOptions): Promise<ResolvedTemporalTarget> {
   const log = opts.log ?? (() => undefined);
-  const projectRoot = opts.projectRoot ?? defaultProjectRoot();
+  const home = opts.stratumHome ?? stratumHome(opts.env ?? process.env);
   const configured = configuredTemporalTarget(opts.env !== undefined ? { env: opts.env } : {});
   if (configured !== null) {
     await checkTarget(configured, opts.timeoutMs ?? 10_000);
     return { target: configured, uiUrl: null, startedServer: false };
   }
 
-  const running = await findRunningDevServer(projectRoot);
+  const running = await findRunningDevServer(home);
   if (running !== null) {
     return {
       target: { address: running.address, namespace: running.namespace, source: 'local-dev-server' },
@@ -297,7 +301,7 @@ export async function resolveTemporalTarget(opts: ResolveTemporalTargetOptions):
 
   if (!opts.startLocalIfNeeded) throw new TemporalNotConfiguredError();
 
-  const server = await startDevServer({ ...opts.devServer, detached: true, projectRoot, log });
+  const server = await startDevServer({ ...opts.devServer, detached: true, stratumHome: home, log });
   log(`Started Temporal dev server at ${server.address}` + (server.uiUrl !== null ? ` (web UI ${server.uiUrl})` : '') + '.');
   return {
     target: { address: server.address, namespace: server.namespace, source: 'local-dev-server' },

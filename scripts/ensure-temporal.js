@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Make sure a Temporal CLI binary is available (TEMPORAL_CLI_PATH, `temporal` on PATH, or
-// .stratum/bin/temporal, building the latter with Go on first use) and print its path.
+// Make sure a Temporal CLI binary is available (TEMPORAL_CLI_PATH, `temporal` on PATH, or the
+// per-user cache's temporal-cli-<version>/temporal, building the latter with Go on first use;
+// the cache is STRATUM_CACHE_DIR, else $XDG_CACHE_HOME/stratum, else ~/.cache/stratum) and print its path.
 // Run before the test suite so a first-time Go build happens once, with visible output,
 // instead of inside jest's global setup.
 'use strict';

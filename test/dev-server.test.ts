@@ -5,7 +5,9 @@ import * as path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { searchAttributeDeclarations } from '../sdk/protocol/search-attributes';
 import { configuredTemporalTarget, connectClient, resolveTemporalTarget, TemporalConfigError, TemporalUnreachableError } from '../client/connection';
-import { devServerStateFile, findRunningDevServer, pickFreePort, stopDevServer } from '../cli/dev/dev-server';
+import { findRunningDevServer, stopDevServer } from '../cli/dev/dev-server';
+import { devServerStateFile } from '../cli/dev/dev-server-state';
+import { pickFreePort } from '../cli/dev/ports';
 import { startDedicatedTestServer, TestEnvVars, testTemporalAddress, testTemporalTarget, uniqueTaskQueue } from './harness/test-env';
 
 const INDEXED_VALUE_TYPE_NAMES: Record<number, string> = { 1: 'Text', 2: 'Keyword', 3: 'Int', 4: 'Double', 5: 'Bool', 6: 'Datetime', 7: 'KeywordList' };
@@ -27,8 +29,11 @@ function emptyTemporalEnv(tmp: string): NodeJS.ProcessEnv {
 }
 
 let tmp: string;
+/** The Stratum home of the test's project: `<tmp>/.stratum`. */
+let home: string;
 beforeEach(() => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'stratum-dev-server-test-'));
+  home = path.join(tmp, '.stratum');
 });
 afterEach(() => {
   fs.rmSync(tmp, { recursive: true, force: true });
@@ -106,7 +111,7 @@ test('resolveTemporalTarget fails fast with TemporalUnreachableError when TEMPOR
   const started = Date.now();
   const error = await resolveTemporalTarget({
     startLocalIfNeeded: true,
-    projectRoot: tmp,
+    stratumHome: home,
     env: { ...emptyTemporalEnv(tmp), TEMPORAL_ADDRESS: address },
   }).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(TemporalUnreachableError);
@@ -114,25 +119,25 @@ test('resolveTemporalTarget fails fast with TemporalUnreachableError when TEMPOR
   expect((error as Error).message).toContain(address);
   expect((error as Error).message).toContain('TEMPORAL_ADDRESS');
   expect(Date.now() - started).toBeLessThan(5_000);
-  expect(fs.existsSync(devServerStateFile(tmp))).toBe(false); // it did not start a local server instead
+  expect(fs.existsSync(devServerStateFile(home))).toBe(false); // it did not start a local server instead
 });
 
 test('findRunningDevServer removes a stale state file', async () => {
   const dead = spawnSync(process.execPath, ['-e', '0']).pid as number; // has exited by now
-  const stateFile = devServerStateFile(tmp);
+  const stateFile = devServerStateFile(home);
   fs.mkdirSync(path.dirname(stateFile), { recursive: true });
   const state = { pid: dead, address: `127.0.0.1:${await pickFreePort()}`, uiUrl: null, namespace: 'default', dbFile: null, startedAt: new Date().toISOString() };
   fs.writeFileSync(stateFile, JSON.stringify(state));
-  expect(await findRunningDevServer(tmp)).toBeNull();
+  expect(await findRunningDevServer(home)).toBeNull();
   expect(fs.existsSync(stateFile)).toBe(false);
 
   // A live pid that is not a Temporal server (this process) is stale too.
   fs.writeFileSync(stateFile, JSON.stringify({ ...state, pid: process.pid }));
-  expect(await findRunningDevServer(tmp)).toBeNull();
+  expect(await findRunningDevServer(home)).toBeNull();
   expect(fs.existsSync(stateFile)).toBe(false);
 
   fs.writeFileSync(stateFile, '{ not json');
-  expect(await findRunningDevServer(tmp)).toBeNull();
+  expect(await findRunningDevServer(home)).toBeNull();
   expect(fs.existsSync(stateFile)).toBe(false);
 });
 
@@ -140,7 +145,8 @@ test('resolveTemporalTarget starts a detached dev server once, reuses it, and st
   const env = emptyTemporalEnv(tmp);
   const lines: string[] = [];
   const devServer = { port: 0, cliPath: process.env[TestEnvVars.temporalCli] as string };
-  const first = await resolveTemporalTarget({ startLocalIfNeeded: true, projectRoot: tmp, env, devServer, log: (line) => lines.push(line) });
+  // STRATUM_HOME names the folder the dev server's database and state file go to.
+  const first = await resolveTemporalTarget({ startLocalIfNeeded: true, env: { ...env, STRATUM_HOME: home }, devServer, log: (line) => lines.push(line) });
   try {
     expect(first.startedServer).toBe(true);
     expect(first.target.source).toBe('local-dev-server');
@@ -148,14 +154,14 @@ test('resolveTemporalTarget starts a detached dev server once, reuses it, and st
     expect(lines.join('\n')).toContain(`Started Temporal dev server at ${first.target.address} (web UI ${first.uiUrl})`);
     expect(fs.existsSync(path.join(tmp, '.stratum', 'data', 'temporal.db'))).toBe(true);
 
-    const again = await resolveTemporalTarget({ startLocalIfNeeded: true, projectRoot: tmp, env, devServer });
+    const again = await resolveTemporalTarget({ startLocalIfNeeded: true, stratumHome: home, env, devServer });
     expect(again).toEqual({ target: first.target, uiUrl: first.uiUrl, startedServer: false });
-    const running = await findRunningDevServer(tmp);
+    const running = await findRunningDevServer(home);
     expect(running?.address).toBe(first.target.address);
     expect(await customSearchAttributes(first.target.address)).toEqual(expect.arrayContaining([...searchAttributeDeclarations]));
   } finally {
-    expect(await stopDevServer(tmp)).toBe(true);
+    expect(await stopDevServer(home)).toBe(true);
   }
-  expect(fs.existsSync(devServerStateFile(tmp))).toBe(false);
-  expect(await findRunningDevServer(tmp)).toBeNull();
+  expect(fs.existsSync(devServerStateFile(home))).toBe(false);
+  expect(await findRunningDevServer(home)).toBeNull();
 });

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { mkdir, readdir, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
+import { workflowBundleCacheDir } from '../sdk/definitions/settings';
 
 const PACKAGE_ROOT = path.resolve(__dirname, '..');
 
@@ -43,14 +44,15 @@ function buildInChildProcess(out: string): Promise<void> {
 
 /**
  * The bundled workflow code, built with webpack once per version of the workflow sources and
- * cached in `<cacheDir>/workflow-bundle-<hash>.js`, so workers start in about a second instead
+ * cached in `<cacheDir>/workflow-bundle-<hash>.js` (default `<stratumHome>/cache`, see
+ * `workflowBundleCacheDir`), so workers start in about a second instead
  * of bundling every time.
  */
 export async function workflowBundle(options: { cacheDir?: string; log?: (line: string) => void } = {}): Promise<{ codePath: string }> {
   if (existsSync(PREBUILT_BUNDLE)) return { codePath: PREBUILT_BUNDLE };
   const hash = createHash('sha256');
   for (const file of await workflowSources()) hash.update(file).update(await readFile(file));
-  const cacheDir = path.resolve(options.cacheDir ?? process.env.STRATUM_CACHE_DIR ?? path.join(PACKAGE_ROOT, '.stratum', 'cache'));
+  const cacheDir = path.resolve(options.cacheDir ?? workflowBundleCacheDir());
   const codePath = path.join(cacheDir, `workflow-bundle-${hash.digest('hex').slice(0, 16)}.js`);
   try {
     await readFile(codePath);

@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { userCacheDir } from '../../sdk/definitions/settings';
 
 /**
  * The Temporal CLI release Stratum builds when no `temporal` binary is available.
@@ -27,18 +28,18 @@ export interface TemporalCliOptions {
   /** Receives progress lines (the Go build prints several). Defaults to no output. */
   log?: (line: string) => void;
   /**
-   * Root of the project whose `.stratum/bin` holds the project-local CLI.
-   * Defaults to the Stratum repository root.
+   * Per-user cache whose `temporal-cli-<version>/` holds the CLI Stratum builds. Defaults to
+   * {@link userCacheDir}: `STRATUM_CACHE_DIR`, else `$XDG_CACHE_HOME/stratum`, else `~/.cache/stratum`.
    */
-  projectRoot?: string;
-  /** Environment to read `TEMPORAL_CLI_PATH` and `PATH` from. Defaults to `process.env`. */
+  cacheDir?: string;
+  /** Environment to read `TEMPORAL_CLI_PATH`, `PATH` and the cache location from. Defaults to `process.env`. */
   env?: NodeJS.ProcessEnv;
 }
 
 /**
  * No Temporal CLI binary was found and none could be built.
  *
- * Fix: install Go >= 1.25 (Stratum then builds the CLI once into `.stratum/bin`), or install
+ * Fix: install Go >= 1.25 (Stratum then builds the CLI once into the per-user cache), or install
  * the Temporal CLI (https://docs.temporal.io/cli) and put it on PATH, or set
  * `TEMPORAL_CLI_PATH` to the absolute path of a `temporal` executable.
  */
@@ -56,7 +57,7 @@ export class TemporalCliNotFoundError extends Error {
     super(
       `[STRATUM_TEMPORAL_CLI_NOT_FOUND] No Temporal CLI binary is available: ${detail}\n` +
         'Fix one of:\n' +
-        `  - install Go >= 1.25 (https://go.dev/dl/) and run again: Stratum builds the Temporal CLI ${TEMPORAL_CLI_VERSION} once into .stratum/bin;\n` +
+        `  - install Go >= 1.25 (https://go.dev/dl/) and run again: Stratum builds the Temporal CLI ${TEMPORAL_CLI_VERSION} once into ${cachedTemporalCliPath()};\n` +
         '  - install the Temporal CLI (https://docs.temporal.io/cli) so that `temporal` is on PATH;\n' +
         '  - set TEMPORAL_CLI_PATH to the absolute path of a `temporal` executable;\n' +
         '  - or point TEMPORAL_ADDRESS at a running Temporal server instead of a local dev server.',
@@ -83,14 +84,12 @@ export class TemporalCliBuildError extends Error {
   }
 }
 
-/** The Stratum repository root, used when no `projectRoot` is given. */
-export function defaultProjectRoot(): string {
-  return path.resolve(__dirname, '..');
-}
-
-/** Absolute path of the project-local CLI: `<projectRoot>/.stratum/bin/temporal`. */
-export function projectLocalTemporalCliPath(projectRoot: string = defaultProjectRoot()): string {
-  return path.join(path.resolve(projectRoot), '.stratum', 'bin', EXE_NAME);
+/**
+ * Absolute path of the CLI Stratum builds: `<cacheDir>/temporal-cli-v1.5.1/temporal`, the
+ * folder named by {@link TEMPORAL_CLI_VERSION} so that a new version is built beside the old one.
+ */
+export function cachedTemporalCliPath(cacheDir: string = userCacheDir()): string {
+  return path.join(path.resolve(cacheDir), `temporal-cli-${TEMPORAL_CLI_VERSION}`, EXE_NAME);
 }
 
 /**
@@ -99,16 +98,16 @@ export function projectLocalTemporalCliPath(projectRoot: string = defaultProject
  *
  * Allowed unless `STRATUM_TEMPORAL_CLI_DOWNLOAD` is `0`, `false`, `no` or `off`. The
  * downloaded copy is the SDK's default CLI version (not necessarily
- * {@link TEMPORAL_CLI_VERSION}) and is cached under `.stratum/bin/download`.
+ * {@link TEMPORAL_CLI_VERSION}) and is cached in {@link temporalCliDownloadDir}.
  */
 export function temporalCliDownloadAllowed(env: NodeJS.ProcessEnv = process.env): boolean {
   const value = env['STRATUM_TEMPORAL_CLI_DOWNLOAD']?.trim().toLowerCase();
   return !(value === '0' || value === 'false' || value === 'no' || value === 'off');
 }
 
-/** Directory the download fallback caches its CLI in. */
-export function temporalCliDownloadDir(projectRoot: string = defaultProjectRoot()): string {
-  return path.join(path.resolve(projectRoot), '.stratum', 'bin', 'download');
+/** Directory the download fallback caches its CLI in: `<cacheDir>/temporal-cli-download`. */
+export function temporalCliDownloadDir(cacheDir: string = userCacheDir()): string {
+  return path.join(path.resolve(cacheDir), 'temporal-cli-download');
 }
 
 /**
@@ -153,7 +152,7 @@ function findOnPath(name: string, env: NodeJS.ProcessEnv): string | null {
 
 /**
  * Look for an existing Temporal CLI without building one. Order: `TEMPORAL_CLI_PATH`,
- * `temporal` on PATH (it must answer `--version`), `<projectRoot>/.stratum/bin/temporal`.
+ * `temporal` on PATH (it must answer `--version`), the built copy {@link cachedTemporalCliPath}.
  *
  * @returns the absolute path, or null when none is found.
  * @throws TemporalCliNotFoundError when `TEMPORAL_CLI_PATH` is set but unusable: an explicit
@@ -177,8 +176,8 @@ export function findTemporalCli(options: TemporalCliOptions = {}): string | null
   const onPath = findOnPath(EXE_NAME, env);
   if (onPath !== null && temporalCliVersion(onPath) !== null) return onPath;
 
-  const local = projectLocalTemporalCliPath(options.projectRoot);
-  if (isExecutableFile(local) && temporalCliVersion(local) !== null) return local;
+  const cached = cachedTemporalCliPath(options.cacheDir ?? userCacheDir(env));
+  if (isExecutableFile(cached) && temporalCliVersion(cached) !== null) return cached;
 
   return null;
 }
@@ -265,13 +264,14 @@ async function runGoInstall(goPath: string, binDir: string, log: (line: string) 
 const inFlight = new Map<string, Promise<string>>();
 
 /**
- * Find a Temporal CLI executable, building the project-local copy with Go when there is none.
+ * Find a Temporal CLI executable, building one with Go into the per-user cache when there is none.
  *
  * Order: env `TEMPORAL_CLI_PATH`; `temporal` on PATH (must answer `--version`);
- * `<projectRoot>/.stratum/bin/temporal`; otherwise, when `go` is on PATH,
- * `go install github.com/temporalio/cli/cmd/temporal@v1.5.1` with `GOBIN=<projectRoot>/.stratum/bin`.
- * A lock file (`.stratum/bin/.temporal-build.lock`) makes concurrent callers (jest workers,
- * two terminals) wait for one build instead of racing.
+ * `<cacheDir>/temporal-cli-v1.5.1/temporal` ({@link cachedTemporalCliPath}, cache
+ * {@link userCacheDir}); otherwise, when `go` is on PATH,
+ * `go install github.com/temporalio/cli/cmd/temporal@v1.5.1` with `GOBIN` that folder.
+ * A lock file (`.temporal-build.lock` in that folder) makes concurrent callers (jest workers,
+ * two terminals, two projects) wait for one build instead of racing.
  *
  * @returns the absolute path of the executable.
  * @throws TemporalCliNotFoundError when nothing is found and Go is not installed.
@@ -283,22 +283,22 @@ const inFlight = new Map<string, Promise<string>>();
  * ```
  */
 export async function findOrBuildTemporalCli(options: TemporalCliOptions = {}): Promise<string> {
-  const projectRoot = path.resolve(options.projectRoot ?? defaultProjectRoot());
-  const existing = findTemporalCli({ ...options, projectRoot });
+  const cacheDir = path.resolve(options.cacheDir ?? userCacheDir(options.env ?? process.env));
+  const existing = findTemporalCli({ ...options, cacheDir });
   if (existing !== null) return existing;
 
   // Within one process, share a single build.
-  const pending = inFlight.get(projectRoot);
+  const pending = inFlight.get(cacheDir);
   if (pending) return pending;
-  const build = buildProjectLocalCli({ ...options, projectRoot }).finally(() => inFlight.delete(projectRoot));
-  inFlight.set(projectRoot, build);
+  const build = buildCachedCli({ ...options, cacheDir }).finally(() => inFlight.delete(cacheDir));
+  inFlight.set(cacheDir, build);
   return build;
 }
 
-async function buildProjectLocalCli(options: TemporalCliOptions & { projectRoot: string }): Promise<string> {
+async function buildCachedCli(options: TemporalCliOptions & { cacheDir: string }): Promise<string> {
   const env = options.env ?? process.env;
   const log = options.log ?? (() => undefined);
-  const target = projectLocalTemporalCliPath(options.projectRoot);
+  const target = cachedTemporalCliPath(options.cacheDir);
   const binDir = path.dirname(target);
 
   const goPath = findOnPath(process.platform === 'win32' ? 'go.exe' : 'go', env);
@@ -325,7 +325,7 @@ async function buildProjectLocalCli(options: TemporalCliOptions & { projectRoot:
       try {
         // Another process may have finished the build while we waited for the lock.
         if (isExecutableFile(target) && temporalCliVersion(target) !== null) return target;
-        log(`Building the Temporal CLI ${TEMPORAL_CLI_VERSION} with Go into .stratum/bin (first run only, takes several minutes)…`);
+        log(`Building the Temporal CLI ${TEMPORAL_CLI_VERSION} with Go into ${binDir} (first run only, takes several minutes)…`);
         await runGoInstall(goPath, binDir, log, env);
         if (!isExecutableFile(target) || temporalCliVersion(target) === null) {
           throw new TemporalCliBuildError(`\`go install\` succeeded but ${target} does not answer \`temporal --version\``, []);

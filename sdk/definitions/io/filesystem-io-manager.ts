@@ -2,13 +2,14 @@ import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MissingInputError } from '../../errors/errors';
+import { defaultStorageDir } from '../settings';
 import { dataVersionOf } from './data-version';
 import { jsonSerializer, type IOManager, type Serializer, type StorageSlot, type StoredValue } from './io-manager';
 import { slotPath } from './slot-path';
 
 /** Options of {@link filesystemIOManager}. */
 export interface FilesystemIOManagerOptions {
-  /** Root folder. Default: `STRATUM_STORAGE_DIR`, else `.stratum/storage` under the working directory. */
+  /** Root folder. Default: `STRATUM_STORAGE_DIR`, else `<stratumHome>/storage` (`.stratum/storage` under the working directory, or under `STRATUM_HOME`). */
   baseDir?: string;
   /** Default: JSON. */
   serializer?: Serializer;
@@ -20,7 +21,7 @@ export interface FilesystemIOManagerOptions {
  */
 export function filesystemIOManager(options: FilesystemIOManagerOptions = {}): IOManager {
   const serializer = options.serializer ?? jsonSerializer;
-  const baseDir = path.resolve(options.baseDir ?? process.env.STRATUM_STORAGE_DIR ?? path.join('.stratum', 'storage'));
+  const baseDir = options.baseDir !== undefined ? path.resolve(options.baseDir) : defaultStorageDir();
   const fileOf = (slot: StorageSlot) => `${path.join(baseDir, ...slotPath(slot))}.${serializer.extension}`;
 
   return {
