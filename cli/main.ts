@@ -53,7 +53,8 @@ export function buildProgram(load: (entry: CommandEntry) => boolean = () => true
 /** Runs the CLI; errors print their message (no stack) and set a non-zero exit code. */
 export async function main(argv: string[]): Promise<void> {
   const invoked = invokedCommand(argv);
-  if (invoked) installCliRuntime();
+  const helpOnly = argv.slice(2).some((a) => a === '--help' || a === '-h') || argv[2] === 'help';
+  if (invoked && !helpOnly) installCliRuntime();
   try {
     const program = buildProgram((entry) => entry === invoked).exitOverride();
     await program.parseAsync(argv);
