@@ -6,6 +6,7 @@ import { loadPartitionContext } from '../sdk/definitions/partition-context';
 import { createPlan } from '../sdk/planning/planner';
 import { SCHEDULE, type PlanScheduledRunInput, type PlanScheduledRunResult } from '../sdk/protocol/schedule-contract';
 import { partitionForTick } from '../sdk/automation/schedules/schedule-ticks';
+import { resolvedSchedule } from '../sdk/planning/schedule-resolution';
 
 /** Tags every scheduled run carries, so runs can be traced back to their schedule and tick. */
 export const SCHEDULE_TAGS = { schedule: 'stratum/schedule', scheduledAt: 'stratum/scheduled_at' } as const;
@@ -14,7 +15,7 @@ export const SCHEDULE_TAGS = { schedule: 'stratum/schedule', scheduledAt: 'strat
 export function createScheduleActivities(deps: { definitions: Definitions; catalog: Catalog }) {
   return {
     async planScheduledRun(input: PlanScheduledRunInput): Promise<PlanScheduledRunResult> {
-      const resolved = deps.definitions.schedule(input.schedule);
+      const resolved = resolvedSchedule(deps.definitions, input.schedule);
       if (!resolved) {
         const known = deps.definitions.schedules.map((s) => s.name);
         throw ApplicationFailure.nonRetryable(

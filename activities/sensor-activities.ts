@@ -15,6 +15,7 @@ import { SkipReason, type AnySensorDefinition, type RunRequest, type SensorEvalu
 import { InvalidTriggerPayloadError, UnknownSensorError } from '../sdk/automation/sensors/sensor-errors';
 import { SensorRunTags } from '../sdk/automation/sensors/sensor-run-tags';
 import { triggerIdOf, type SensorEvaluationInput, type SensorEvaluationResult, type SensorRunRecord, type SensorTriggerOutcome } from '../sdk/protocol/sensor-state';
+import { sensorNamed, sensorsOf } from '../sdk/automation/sensors/code-location-sensors';
 
 /** Tag naming the run key a sensor started a run for. */
 export const SENSOR_RUN_KEY_TAG = 'stratum/run-key';
@@ -41,9 +42,9 @@ interface PlannedRequest {
 export function createSensorActivities(deps: { definitions: Definitions; catalog: Catalog }) {
   return {
     async evaluateSensor(input: SensorEvaluationInput): Promise<SensorEvaluationResult> {
-      const definition = deps.definitions.sensor(input.sensor);
+      const definition = sensorNamed(deps.definitions, input.sensor);
       if (!definition) {
-        const error = new UnknownSensorError(input.sensor, deps.definitions.sensors.map((s) => s.name));
+        const error = new UnknownSensorError(input.sensor, sensorsOf(deps.definitions).map((s) => s.name));
         throw ApplicationFailure.nonRetryable(`${error.message} The worker's definitions do not have this sensor: deploy the same definitions to the worker, or stop the sensor.`, error.name);
       }
       const initialCursor = input.cursorKnown ? input.cursor : ((await deps.catalog.sensorCursor(input.sensor))?.cursor ?? null);

@@ -16,6 +16,7 @@ import { sensorWorkflowId } from '../sdk/protocol/sensor-contract';
 import { skip } from '../sdk/automation/sensors/sensor-definition';
 import { createWorker } from '../worker/create-worker';
 import { percentile, startBenchEnv } from './bench-env';
+import { sensorsOf } from '../sdk/automation/sensors/code-location-sensors';
 
 const CHAIN = 10;
 const REPEATS = 20;
@@ -73,7 +74,7 @@ export async function runBench(): Promise<void> {
   const running = worker.run();
   const stratum = new StratumClient(client, defs, { taskQueue, catalog });
   try {
-    for (const sensor of defs.sensors) await startSensor(client, sensor, { taskQueue });
+    for (const sensor of sensorsOf(defs)) await startSensor(client, sensor, { taskQueue });
     const wall = async (selection: string) => {
       const started = Date.now();
       await stratum.materialize({ selection });
@@ -118,7 +119,7 @@ export async function runBench(): Promise<void> {
     log(`Eager automation, upstream step's end -> eager asset materialized: p50 ${figures.eagerToMaterializedP50Ms} ms, p95 ${figures.eagerToMaterializedP95Ms} ms`);
     log(JSON.stringify({ bench: 'notify', ...figures }));
   } finally {
-    for (const sensor of defs.sensors) await client.workflow.getHandle(sensorWorkflowId(sensor.name)).terminate('benchmark done').catch(() => undefined);
+    for (const sensor of sensorsOf(defs)) await client.workflow.getHandle(sensorWorkflowId(sensor.name)).terminate('benchmark done').catch(() => undefined);
     worker.shutdown();
     await running;
     await catalog.close();

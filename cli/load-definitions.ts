@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Definitions } from '../sdk/definitions/definitions';
 import { StratumError } from '../sdk/errors/errors';
+import { validateDefinitions } from '../sdk/planning/validate-definitions';
 
 /** The definitions module could not be found or does not export a `Definitions`. */
 export class DefinitionsModuleError extends StratumError {
@@ -24,8 +25,10 @@ export function loadDefinitions(modulePath: string): Definitions {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const loaded = require(file) as Record<string, unknown>;
   const candidate = loaded.default ?? loaded.defs;
-  if (candidate instanceof Definitions) return candidate;
-  if (isDefinitionsLike(candidate)) return candidate;
+  if (candidate instanceof Definitions || isDefinitionsLike(candidate)) {
+    validateDefinitions(candidate);
+    return candidate;
+  }
   throw new DefinitionsModuleError(
     `${modulePath} does not export a Definitions. Add \`export default new Definitions({ assets: [...] })\` (exported names: ${Object.keys(loaded).join(', ') || 'none'}).`,
   );

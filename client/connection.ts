@@ -20,9 +20,10 @@ export interface TemporalTarget {
   /**
    * `env`: `TEMPORAL_ADDRESS`; `profile`: a profile of the Temporal config file
    * (`TEMPORAL_CONFIG_FILE`, default `~/.config/temporalio/temporal.toml`, chosen by
-   * `TEMPORAL_PROFILE`); `local-dev-server`: the project's dev server.
+   * `TEMPORAL_PROFILE`); `local-dev-server`: the project's dev server; `option`: an address given
+   * in code (`StratumClient.connect({ address })`).
    */
-  source: 'env' | 'profile' | 'local-dev-server';
+  source: 'env' | 'profile' | 'local-dev-server' | 'option';
 }
 
 /** Options shared by the functions that read the environment. */
@@ -87,6 +88,8 @@ function unreachableAdvice(address: string, source: TemporalTarget['source']): s
       );
     case 'local-dev-server':
       return 'The local dev server stopped answering; stop it (stopDevServer / `stratum dev stop`) and start it again.';
+    case 'option':
+      return `Check the address given in code (${address}) and that a Temporal server is running there.`;
   }
 }
 

@@ -1,27 +1,36 @@
 /**
- * `stratum/client`: what app code calls to start and follow runs and backfills, trigger sensors,
- * manage schedules, deploy, and read or rebuild the catalog. Loads the Temporal client and the
- * catalog's database driver; never a worker.
+ * `stratum/client`: what app code calls. One class, {@link StratumClient}, starts and follows runs
+ * and backfills, triggers sensors, manages schedules, deploys, edits dynamic partitions and reads
+ * or rebuilds the catalog. Connect with `StratumClient.connect({ definitions })`, or wrap a
+ * Temporal `Client` you hold with `new StratumClient(client, definitions, { catalog })`.
+ * Loads the Temporal client and the catalog's database driver.
+ *
+ * @example
+ * import { StratumClient } from 'stratum/client';
+ * const stratum = await StratumClient.connect({ definitions: defs });
+ * await stratum.materialize({ selection: 'sales/orders+' });
+ * await stratum.close();
  */
-export { StratumClient, RunFailedError } from './stratum-client';
-export type { RunHandle } from './stratum-client';
+export { StratumClient } from './stratum-client';
+export type { SensorRef, ScheduleRef, RebuildIntoOptions } from './stratum-client';
+export type { StratumClientOptions, StratumClientConnectOptions } from './connect-options';
+export type { RunHandle } from './run-handle';
 export type { BackfillHandle } from './backfill-handle';
-export { deploy } from './deploy';
-export type { DeployOptions } from './deploy';
 export type { DeployAction } from './deploy-action';
-export { syncSchedules } from './schedule-sync';
-export { scheduleStatuses } from './schedule-status';
 export type { DeployedSchedule } from './schedule-status';
-export { backfillSchedule } from './schedule-backfill';
 export type { ScheduleBackfillRange } from './schedule-backfill';
-export { triggerSensor, startSensor, stopSensor, sensorState, sensorRunState } from './sensor-client';
-export type { TriggerSensorOptions, StartSensorOptions, SensorRunState } from './sensor-client';
-export { syncSensors } from './sensor-sync';
-export { rebuildCatalog } from './catalog-rebuild';
-export type { RebuildCatalogOptions, RebuildReport } from './catalog-rebuild';
-export { addDynamicPartitions, removeDynamicPartitions, dynamicPartitionsUsage, UnknownDynamicPartitionsError, InvalidDynamicPartitionKeyError } from './dynamic-partitions';
+export type { TriggerSensorOptions, StartSensorOptions } from './sensor-client';
+export type { RebuildReport } from './catalog-rebuild';
 export type { AddDynamicPartitionsResult, RemoveDynamicPartitionsResult } from './dynamic-partitions';
-export { connectClient, connectNative, resolveTemporalTarget, configuredTemporalTarget, TemporalUnreachableError, TemporalConfigError, TemporalNotConfiguredError } from './connection';
-export type { TemporalTarget } from './connection';
-export { openCatalog } from '../sdk/catalog';
-export { createPlan } from '../sdk/planning/planner';
+export type { PlanRequest } from '../sdk/planning/planner';
+export type { Plan, RunResult, StepOutcome } from '../sdk/protocol/plan';
+export type { BackfillRequest, BackfillPartitions, BackfillProgress, BackfillStatus } from '../sdk/protocol/backfill';
+export type { SensorStateView, SensorTriggerAnswer } from '../sdk/protocol/sensor-state';
+export type { Catalog, ListRunsOptions, RunRecord, RunWithSteps } from '../sdk/catalog';
+
+export { RunFailedError } from './run-handle';
+export { UnknownRunError, CatalogRequiredError, CatalogNotEmptyError, ScheduleNotDeployedError } from './client-errors';
+export { UnknownDynamicPartitionsError, InvalidDynamicPartitionKeyError } from './dynamic-partitions';
+export { InvalidTriggerPayloadError, SensorNotRunningError, UnknownSensorError } from '../sdk/automation/sensors/sensor-errors';
+export { UnknownScheduleError } from '../sdk/errors/errors';
+export { TemporalUnreachableError, TemporalConfigError, TemporalNotConfiguredError } from './connection';

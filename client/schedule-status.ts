@@ -4,6 +4,7 @@ import { scheduleIdOf } from '../sdk/automation/schedules/schedule';
 import { SCHEDULE } from '../sdk/protocol/schedule-contract';
 import { partitionForTick } from '../sdk/automation/schedules/schedule-ticks';
 import { ACTION_HASH_MEMO_KEY, describeCadence, temporalScheduleDefinition } from './schedule-options';
+import { resolvedSchedule, resolveSchedules } from '../sdk/planning/schedule-resolution';
 
 /** A schedule as the code and the cluster see it: what `stratum schedule list` prints. */
 export interface DeployedSchedule {
@@ -30,7 +31,7 @@ export async function scheduleStatuses(client: Client, definitions: Definitions,
   const next = options.next ?? 3;
   const recent = options.recent ?? 3;
   const statuses: DeployedSchedule[] = [];
-  for (const resolved of definitions.resolvedSchedules.values()) {
+  for (const resolved of resolveSchedules(definitions).values()) {
     const scheduleId = scheduleIdOf(resolved.name);
     const description = await describeOrNull(client, scheduleId);
     const base = {
@@ -55,7 +56,7 @@ export async function scheduleStatuses(client: Client, definitions: Definitions,
   }
   for await (const summary of client.schedule.list()) {
     const name = summary.scheduleId.slice(SCHEDULE.idPrefix.length);
-    if (!summary.scheduleId.startsWith(SCHEDULE.idPrefix) || definitions.schedule(name)) continue;
+    if (!summary.scheduleId.startsWith(SCHEDULE.idPrefix) || resolvedSchedule(definitions, name)) continue;
     const description = await describeOrNull(client, summary.scheduleId);
     if (description === null || description.action.taskQueue !== options.taskQueue) continue;
     statuses.push({

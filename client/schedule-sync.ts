@@ -3,6 +3,7 @@ import type { Definitions } from '../sdk/definitions/definitions';
 import { SCHEDULE } from '../sdk/protocol/schedule-contract';
 import type { DeployAction } from './deploy-action';
 import { ACTION_HASH_MEMO_KEY, describeCadence, temporalScheduleDefinition } from './schedule-options';
+import { resolveSchedules } from '../sdk/planning/schedule-resolution';
 
 /** Options of {@link syncSchedules}. */
 export interface SyncSchedulesOptions {
@@ -22,7 +23,7 @@ export interface SyncSchedulesOptions {
 export async function syncSchedules({ client, definitions, taskQueue }: SyncSchedulesOptions): Promise<DeployAction[]> {
   const actions: DeployAction[] = [];
   const wanted = new Set<string>();
-  for (const resolved of definitions.resolvedSchedules.values()) {
+  for (const resolved of resolveSchedules(definitions).values()) {
     const desired = temporalScheduleDefinition(resolved, taskQueue);
     wanted.add(desired.scheduleId);
     const handle = client.schedule.getHandle(desired.scheduleId);

@@ -9,6 +9,7 @@ import type { AnySensorDefinition } from '../sdk/automation/sensors/sensor-defin
 import { InvalidTriggerPayloadError, SensorNotRunningError, UnknownSensorError } from '../sdk/automation/sensors/sensor-errors';
 import { DEFAULT_EVALUATION_TIMEOUT_MS, type SensorStateView, type SensorTriggerAnswer, type SensorWorkflowInput } from '../sdk/protocol/sensor-state';
 import { defaultTaskQueue } from '../sdk/definitions/settings';
+import { sensorNamed, sensorsOf } from '../sdk/automation/sensors/code-location-sensors';
 
 /** Options of {@link startSensor}. */
 export interface StartSensorOptions {
@@ -171,8 +172,8 @@ export async function triggerSensor(
 
 /** The definition of sensor `name`, or {@link UnknownSensorError} with near matches. */
 export function findSensor(definitions: Definitions, name: string): AnySensorDefinition {
-  const found = definitions.sensor(name);
-  if (!found) throw new UnknownSensorError(name, definitions.sensors.map((s) => s.name));
+  const found = sensorNamed(definitions, name);
+  if (!found) throw new UnknownSensorError(name, sensorsOf(definitions).map((s) => s.name));
   return found;
 }
 

@@ -3,6 +3,7 @@ import type { Definitions } from '../sdk/definitions/definitions';
 import { StratumSearchAttributes } from '../sdk/protocol/search-attributes';
 import type { DeployAction } from './deploy-action';
 import { reconfigureSensor, startSensor, stopSensor } from './sensor-client';
+import { sensorsOf } from '../sdk/automation/sensors/code-location-sensors';
 
 /** Options of {@link syncSensors}. */
 export interface SyncSensorsOptions {
@@ -19,7 +20,7 @@ export interface SyncSensorsOptions {
  */
 export async function syncSensors(options: SyncSensorsOptions): Promise<DeployAction[]> {
   const actions: DeployAction[] = [];
-  for (const definition of options.definitions.sensors) {
+  for (const definition of sensorsOf(options.definitions)) {
     if (definition.defaultStatus === 'running') {
       const { started } = await startSensor(options.client, definition, { taskQueue: options.taskQueue });
       if (started) {
@@ -31,7 +32,7 @@ export async function syncSensors(options: SyncSensorsOptions): Promise<DeployAc
     if (changed !== null) actions.push({ kind: 'sensor', name: definition.name, action: 'updated', detail: changed });
     else if (definition.defaultStatus === 'running') actions.push({ kind: 'sensor', name: definition.name, action: 'unchanged', detail: 'already running' });
   }
-  const known = new Set(options.definitions.sensors.map((s) => s.name));
+  const known = new Set(sensorsOf(options.definitions).map((s) => s.name));
   const query = `${StratumSearchAttributes.kind.name} = 'sensor' AND ExecutionStatus = 'Running' AND TaskQueue = '${options.taskQueue.replace(/'/g, "\\'")}'`;
   for await (const execution of options.client.workflow.list({ query })) {
     const name = execution.typedSearchAttributes.get(StratumSearchAttributes.sensor);

@@ -22,6 +22,7 @@ import { SENSOR, sensorWorkflowId, type AssetMaterializedEvent, type RunStatusEv
 import type { SensorStateView } from '../sdk/protocol/sensor-state';
 import { startTestStratum, type TestStratum } from './harness/stratum-test-worker';
 import { waitFor } from './harness/wait';
+import { sensorsOf } from '../sdk/automation/sensors/code-location-sensors';
 
 const suffix = `${process.pid}_${Date.now().toString(36)}`;
 const memory = inMemoryIOManager();
@@ -80,7 +81,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const sensor of defs.sensors) {
+  for (const sensor of sensorsOf(defs)) {
     await t?.client.workflow.getHandle(sensorWorkflowId(sensor.name)).terminate('test done').catch(() => undefined);
   }
   await t?.stop();

@@ -10,6 +10,7 @@ import { createPlan } from '../sdk/planning/planner';
 import { openCatalog } from '../sdk/catalog';
 import { SkipReason, type AnySensorDefinition, type SensorEvaluationContext } from '../sdk/automation/sensors/sensor-definition';
 import { captureError } from './harness/wait';
+import { sensorNamed } from '../sdk/automation/sensors/code-location-sensors';
 
 const a = asset({ key: 'a' }, () => 1);
 const c = asset({ key: 'c' }, () => 2);
@@ -162,7 +163,7 @@ describe('eager readiness', () => {
     const dim = asset({ key: 'p/dim' }, () => 1);
     const clean = asset({ key: 'p/clean', partitions: days, ins: { raw, dim }, automation: 'eager' }, ({ raw }) => raw);
     const partitioned = new Definitions({ assets: [raw, dim, clean] });
-    const sensor = partitioned.sensor(EAGER_AUTOMATION_SENSOR) as AnySensorDefinition;
+    const sensor = sensorNamed(partitioned, EAGER_AUTOMATION_SENSOR) as AnySensorDefinition;
     expect(sensor.watchedAssets).toEqual(['p/raw', 'p/dim']);
     const event = (assetKey: string, partitionKey: string | null) => ({
       kind: 'asset-materialized' as const,
@@ -190,7 +191,7 @@ describe('eager readiness', () => {
   });
 
   test('a run that materializes the eager asset itself does not trigger it again', async () => {
-    const sensor = defs.sensor(EAGER_AUTOMATION_SENSOR)!;
+    const sensor = sensorNamed(defs, EAGER_AUTOMATION_SENSOR)!;
     await catalog.recordRunStarted({ runId: 'star-run', workflowId: 'w', job: null, selection: '*', assetKeys: ['a', 'c', 'b'], partitionKey: null, startedAt: clock });
     await materialized('a');
     await materialized('c');

@@ -26,6 +26,8 @@ import { runStratum } from './harness/cli-process';
 import { startTestStratum, type TestStratum } from './harness/stratum-test-worker';
 import { testTemporalAddress, testTemporalTarget, uniqueTaskQueue } from './harness/test-env';
 import { captureError, waitFor } from './harness/wait';
+import { resolvedSchedule } from '../sdk/planning/schedule-resolution';
+import { validateDefinitions } from '../sdk/planning/validate-definitions';
 
 const suffix = `${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 6)}`;
 const unique = (name: string) => `${name}_${suffix}`;
@@ -40,6 +42,12 @@ const pingJob = assetJob({ name: 'sched_ping', selection: 'sched/ping' });
 const assets = [ping, daily, hourly, regional];
 
 const defsWith = (...schedules: ScheduleDefinition[]) => new Definitions({ assets, jobs: [pingJob], ioManagers: { default: memory }, schedules });
+/** Definitions checked as the CLI and workers load them: schedules are planned there. */
+const validatedDefsWith = (...schedules: ScheduleDefinition[]) => {
+  const defs = defsWith(...schedules);
+  validateDefinitions(defs);
+  return defs;
+};
 
 describe('schedule definitions', () => {
   test.each([
@@ -70,20 +78,20 @@ describe('schedule definitions', () => {
     expect(schedule({ name: 's', selection: 'sched/ping', cron: '@daily' }).cron).toBe('0 0 * * *');
   });
 
-  test('Definitions checks targets, config and partitions, naming the schedule', () => {
-    expect(() => defsWith(schedule({ name: 's', job: 'sched_pnig', cron: '0 * * * *' }))).toThrow(/schedule "s": job "sched_pnig" is not in Definitions \(did you mean "sched_ping"\?\)/);
-    expect(() => defsWith(schedule({ name: 's', selection: 'sched/pnig', cron: '0 * * * *' }))).toThrow(/schedule "s".*Unknown selection.*"sched\/ping"/);
-    expect(() => defsWith(schedule({ name: 's', selection: 'sched/ping', cron: '0 * * * *', config: { 'sched/ping': { greeting: 5 } } }))).toThrow(/schedule "s": its config does not fit its steps. schemas: sched\/ping.greeting: /);
-    expect(() => defsWith(schedule({ name: 's', selection: 'sched/daily', cron: '0 * * * *' }))).toThrow(/is partitioned .*set partitioned: true/);
-    expect(() => defsWith(schedule({ name: 's', selection: 'sched/ping', partitioned: true }))).toThrow(/none of the assets it runs is/);
-    expect(() => defsWith(schedule({ name: 's', selection: 'sched/regional', partitioned: true }))).toThrow(/only pick time-window partitions/);
-    expect(() => defsWith(schedule({ name: 's', selection: 'sched/daily, sched/hourly', partitioned: true }))).toThrow(/do not share one cadence/);
+  test('loading definitions checks schedules\' targets, config and partitions, naming the schedule', () => {
+    expect(() => validatedDefsWith(schedule({ name: 's', job: 'sched_pnig', cron: '0 * * * *' }))).toThrow(/schedule "s": job "sched_pnig" is not in Definitions \(did you mean "sched_ping"\?\)/);
+    expect(() => validatedDefsWith(schedule({ name: 's', selection: 'sched/pnig', cron: '0 * * * *' }))).toThrow(/schedule "s".*Unknown selection.*"sched\/ping"/);
+    expect(() => validatedDefsWith(schedule({ name: 's', selection: 'sched/ping', cron: '0 * * * *', config: { 'sched/ping': { greeting: 5 } } }))).toThrow(/schedule "s": its config does not fit its steps. schemas: sched\/ping.greeting: /);
+    expect(() => validatedDefsWith(schedule({ name: 's', selection: 'sched/daily', cron: '0 * * * *' }))).toThrow(/is partitioned .*set partitioned: true/);
+    expect(() => validatedDefsWith(schedule({ name: 's', selection: 'sched/ping', partitioned: true }))).toThrow(/none of the assets it runs is/);
+    expect(() => validatedDefsWith(schedule({ name: 's', selection: 'sched/regional', partitioned: true }))).toThrow(/only pick time-window partitions/);
+    expect(() => validatedDefsWith(schedule({ name: 's', selection: 'sched/daily, sched/hourly', partitioned: true }))).toThrow(/do not share one cadence/);
     expect(() => defsWith(schedule({ name: 's', selection: 'sched/ping', every: '1m' }), schedule({ name: 's', selection: 'sched/ping', every: '2m' }))).toThrow(/"s" is used more than once/);
   });
 
   test('a partitioned schedule without a cadence ticks at its partitions\' cadence and runs the window each tick closes', () => {
     const defs = defsWith(schedule({ name: 'days', selection: 'sched/daily', partitioned: true }));
-    const resolved = defs.schedule('days')!;
+    const resolved = resolvedSchedule(defs, 'days')!;
     expect(resolved.cadence).toEqual({ kind: 'cron', cron: '0 0 * * *', timezone: 'UTC' });
     expect(resolved.definition.overlap).toBe('buffer_all');
     expect(previewTicks(resolved, new Date('2024-03-01T12:00:00Z'), 3)).toEqual([
@@ -98,7 +106,7 @@ describe('schedule definitions', () => {
 
   test('past the partitions\' end, ticks run the last window once, then nothing (not the last partition again and again)', () => {
     const ending = asset({ key: 'sched/ending', partitions: dailyPartitions({ start: '2024-01-01', end: '2024-02-01' }) }, () => 1);
-    const resolved = new Definitions({ assets: [ending], schedules: [schedule({ name: 'ending', selection: 'sched/ending', partitioned: true })] }).schedule('ending')!;
+    const resolved = resolvedSchedule(new Definitions({ assets: [ending], schedules: [schedule({ name: 'ending', selection: 'sched/ending', partitioned: true })] }), 'ending')!;
     expect(partitionForTick(resolved, new Date('2024-02-01T00:00:00Z'))).toBe('2024-01-31');
     expect(partitionForTick(resolved, new Date('2024-02-01T23:00:00Z'))).toBe('2024-01-31');
     expect(partitionForTick(resolved, new Date('2024-02-02T00:00:00Z'))).toBeNull();
@@ -106,12 +114,12 @@ describe('schedule definitions', () => {
   });
 
   test('intervals tick on multiples of the interval since the epoch, as Temporal does', () => {
-    const resolved = defsWith(schedule({ name: 'fast', selection: 'sched/ping', every: '10s' })).schedule('fast')!;
+    const resolved = resolvedSchedule(defsWith(schedule({ name: 'fast', selection: 'sched/ping', every: '10s' })), 'fast')!;
     expect(previewTicks(resolved, new Date('2024-03-01T00:00:03Z'), 2).map((t) => t.at.toISOString())).toEqual(['2024-03-01T00:00:10.000Z', '2024-03-01T00:00:20.000Z']);
   });
 
   test('a backfill given as partitions covers the ticks that run exactly those partitions', () => {
-    const resolved = defsWith(schedule({ name: 'late', selection: 'sched/daily', partitioned: true, cron: '0 3 * * *' })).schedule('late')!;
+    const resolved = resolvedSchedule(defsWith(schedule({ name: 'late', selection: 'sched/daily', partitioned: true, cron: '0 3 * * *' })), 'late')!;
     const range = scheduleBackfillRange(resolved, '2024-03-01', '2024-03-03');
     expect(range).toEqual({ from: new Date('2024-03-02T03:00:00Z'), to: new Date('2024-03-04T03:00:00Z'), ticks: 3, partitions: { from: '2024-03-01', to: '2024-03-03' } });
   });

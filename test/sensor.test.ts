@@ -123,7 +123,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const s of definitions.sensors) await stopSensor(client, s.name).catch(() => undefined);
+  for (const s of definitions.declaredSensors) await stopSensor(client, s.name).catch(() => undefined);
   await stopWorker();
   await native?.close();
   await connection?.close();

@@ -6,6 +6,7 @@ import type { Definitions } from '../sdk/definitions/definitions';
 import { durationToMs, type Duration } from '../sdk/definitions/duration';
 import { defaultCatalogLocation, defaultTaskQueue } from '../sdk/definitions/settings';
 import { workflowBundle } from './workflow-bundle';
+import { validateDefinitions } from '../sdk/planning/validate-definitions';
 
 /** Options of {@link createWorker}. */
 export interface StratumWorkerOptions {
@@ -53,6 +54,7 @@ export interface StratumWorker {
  * await worker.run();
  */
 export async function createWorker(definitions: Definitions, options: StratumWorkerOptions): Promise<StratumWorker> {
+  validateDefinitions(definitions);
   const taskQueue = options.taskQueue ?? defaultTaskQueue();
   const resources = new ResourcePool();
   resources.validate(definitions.resources);

@@ -5,6 +5,7 @@ import { openCliContext } from '../cli-context';
 import { withCommonOptions, withJsonOption } from '../common-options';
 import { formatTime, log, out, printJson, printTable } from '../output';
 import { findSensor, payloadSensor, sensorRunState, sensorState, startSensor, stopSensor, triggerSensor } from '../../client/sensor-client';
+import { sensorNamed, sensorsOf } from '../../sdk/automation/sensors/code-location-sensors';
 
 /** How long `sensor trigger` waits for the sensor's answer before saying it was sent. */
 const ANSWER_TIMEOUT_MS = 30_000;
@@ -60,7 +61,7 @@ export function configureSensorCommand(program: Command): void {
     const ctx = await openCliContext(options);
     try {
       const rows = [];
-      for (const s of ctx.definitions.sensors) {
+      for (const s of sensorsOf(ctx.definitions)) {
         rows.push({
           name: s.name,
           kind: s.kind,
@@ -108,7 +109,7 @@ export function configureSensorCommand(program: Command): void {
       const state = await sensorState(ctx.client, name);
       if (!state) {
         if (options.json) return printJson(null);
-        return out(`Sensor ${name} was never started${ctx.definitions.sensor(name) ? '' : ' (and is not in these definitions)'}. Start it with: stratum sensor start ${name}`);
+        return out(`Sensor ${name} was never started${sensorNamed(ctx.definitions, name) ? '' : ' (and is not in these definitions)'}. Start it with: stratum sensor start ${name}`);
       }
       if (options.json) return printJson(state);
       printState(state);

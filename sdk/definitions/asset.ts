@@ -7,6 +7,9 @@ import type { OpContext } from './op-context';
 import type { PartitionMapping, PartitionsDefinition } from '../partitions';
 import type { ResourceRequirements, ResourceValues } from './resource';
 import type { ConfigOf, MaybePromise, StepOptions } from './step-options';
+import { DEFAULT_IO_MANAGER_KEY } from './io/io-manager';
+import { depsOf, executionOf, stepInputsOfIns, upstreamOf, type AssetsDefinition } from './step-building';
+import type { AssetNode, StepSpec } from './step-spec';
 
 /** Options of {@link asset}. */
 export interface AssetOptions<
@@ -54,7 +57,7 @@ export type AssetFunction<TIns, TConfig, TResources extends ResourceRequirements
 ) => MaybePromise<TOut>;
 
 /** A software-defined asset: a key, how to compute it, and what it reads. Create it with {@link asset}. */
-export class AssetDefinition<TOut = unknown> implements AssetRef<TOut> {
+export class AssetDefinition<TOut = unknown> implements AssetRef<TOut>, AssetsDefinition {
   readonly kind = 'asset' as const;
   declare readonly _value?: TOut;
   readonly assetKey: string;
@@ -85,6 +88,54 @@ export class AssetDefinition<TOut = unknown> implements AssetRef<TOut> {
 
   get group(): string {
     return this.options.group ?? 'default';
+  }
+
+  /** Its one node in the asset graph. */
+  buildNodes(): AssetNode[] {
+    const o = this.options;
+    return [
+      {
+        key: this.assetKey,
+        stepKey: this.assetKey,
+        stepKeys: [this.assetKey],
+        group: this.group,
+        owners: [...(o.owners ?? [])],
+        tags: { ...(o.tags ?? {}) },
+        description: o.description ?? null,
+        metadata: { ...(o.metadata ?? {}) },
+        codeVersion: o.codeVersion ?? null,
+        partitions: this.partitions,
+        backfillPolicy: o.backfillPolicy ?? null,
+        upstream: upstreamOf(o.ins, o.deps),
+        ioManager: o.ioManager ?? DEFAULT_IO_MANAGER_KEY,
+        definedBy: `asset "${this.assetKey}"`,
+      },
+    ];
+  }
+
+  /** Its one step, keyed by the asset key: runs the function and stores the value. */
+  buildSteps(): StepSpec[] {
+    const o = this.options;
+    const owner = `asset "${this.assetKey}"`;
+    return [
+      {
+        key: this.stepKey,
+        kind: 'asset',
+        owner,
+        assetKeys: [this.assetKey],
+        job: null,
+        inputs: stepInputsOfIns(o.ins),
+        deps: depsOf(o.deps),
+        outputs: [{ name: this.assetKey, assetKey: this.assetKey, schema: o.output as z.ZodType | undefined, ioManager: o.ioManager ?? DEFAULT_IO_MANAGER_KEY }],
+        ...executionOf(owner, o),
+        defaultConfig: undefined,
+        resourceOverrides: {},
+        partitions: this.partitions,
+        backfillPolicy: o.backfillPolicy ?? null,
+        codeVersion: o.codeVersion ?? null,
+        fn: this.fn as StepSpec['fn'],
+      },
+    ];
   }
 }
 

@@ -1,34 +1,28 @@
-import type { z } from 'zod';
-import { AssetDefinition } from './asset';
+import type { AssetDefinition } from './asset';
 import type { AssetCheckDefinition } from './checks/asset-check';
 import { indexAssetChecks } from './checks/asset-check-index';
-import { isAssetInput, type AssetInputSpec, type AssetRef } from './asset-ref';
 import { DirectedGraph } from './asset-graph';
-import { durationToMs } from './duration';
 import {
   AssetCycleError,
   DuplicateKeyError,
   InvalidConfigSchemaError,
   InvalidDefinitionError,
+  InvalidScheduleError,
   MissingUpstreamError,
   UnknownResourceError,
 } from '../errors/errors';
-import { GraphAssetDefinition } from './graph-asset';
-import { ObservableSourceAssetDefinition, observableSourceNode, observableSourceStep } from './observable-source-asset';
-import type { GraphDefinition } from './graph';
+import type { GraphAssetDefinition } from './graph-asset';
+import type { ObservableSourceAssetDefinition } from './observable-source-asset';
 import { DEFAULT_IO_MANAGER_KEY, type IOManager } from './io/io-manager';
 import { filesystemIOManager } from './io/filesystem-io-manager';
-import { AssetJobDefinition, JobDefinition, type AnyJobDefinition } from './job';
-import { MultiAssetDefinition } from './multi-asset';
+import type { AnyJobDefinition } from './job';
+import type { MultiAssetDefinition } from './multi-asset';
 import { defaultMappingFor, PartitionMappingError, type PartitionMapping } from '../partitions';
 import type { ResourceDefinition } from './resource';
-import { resolveRetryPolicy } from './retry-policy';
-import { resolveSchedules, type ResolvedSchedule } from '../automation/schedules/resolved-schedule';
 import type { ScheduleDefinition } from '../automation/schedules/schedule';
 import type { AnySensorDefinition } from '../automation/sensors/sensor-definition';
-import { eagerAutomationSensors } from '../automation/sensors/eager-automation';
-import type { AssetNode, StepInputSource, StepSpec } from './step-spec';
-import type { StepOptions } from './step-options';
+import { isAssetsDefinition, isJobStepsDefinition } from './step-building';
+import type { AssetNode, StepSpec } from './step-spec';
 import { suggestSimilar } from '../errors/suggest';
 import { zodProblems } from '../errors/zod-problems';
 
@@ -53,13 +47,13 @@ export interface DefinitionsOptions {
   assetChecks?: readonly AssetCheckDefinition<any>[];
 }
 
-const DEFAULT_TIMEOUT = '1h';
-const DEFAULT_HEARTBEAT_TIMEOUT = '30s';
-
 /**
  * Everything a code location defines, collected explicitly (Dagster's `Definitions`): the default
  * export of a `defs.ts`. Validated when built: duplicate keys (all listed), missing upstream
- * assets, cycles (named), unknown resources and IO managers, job config failing its schemas.
+ * assets, cycles (named), unknown resources and IO managers, job config failing its schemas,
+ * sensors' targets. Each definition builds its own asset nodes and steps; this class collects
+ * them. What needs a plan (each schedule's target, config and partitions) is checked by
+ * `validateDefinitions` (sdk/planning), which the CLI and `createWorker` run on load.
  *
  * @example
  * export default new Definitions({ assets: [orders, revenue], jobs: [daily], resources: { warehouse } });
@@ -70,11 +64,15 @@ export class Definitions {
   readonly resources: Readonly<Record<string, ResourceDefinition<any>>>;
   readonly ioManagers: Readonly<Record<string, IOManager>>;
   readonly maxConcurrent: number;
+  /** The schedules given (unique names); `resolveSchedules` in sdk/planning checks them against these definitions. */
   readonly schedules: readonly ScheduleDefinition[];
-  /** Every sensor, each checked against these definitions (unique names, targets exist). */
-  readonly sensors: readonly AnySensorDefinition[];
-  /** Every schedule by name, checked against these definitions (target, config, partitions, cadence). */
-  readonly resolvedSchedules: ReadonlyMap<string, ResolvedSchedule>;
+  /**
+   * The sensors given, each checked against these definitions (unique names, targets exist).
+   * The code location's full list, with the built-in eager automation sensor, is `sensorsOf(defs)` (sdk/automation).
+   */
+  readonly declaredSensors: readonly AnySensorDefinition[];
+  /** Keys of the assets declared with `automation: 'eager'` (run by the built-in eager automation sensor). */
+  readonly eagerAssetKeys: readonly string[];
   /** Every asset by key. */
   readonly assetNodes: ReadonlyMap<string, AssetNode>;
   /** Every executable step by key (= activity type). */
@@ -97,24 +95,24 @@ export class Definitions {
     const claim = (key: string, owner: string) => owners.set(key, [...(owners.get(key) ?? []), owner]);
 
     for (const definition of this.assets) {
-      for (const node of assetNodesOf(definition)) {
+      const built = definition.buildNodes();
+      for (const node of built) {
         claim(node.key, node.definedBy);
         nodes.set(node.key, node);
       }
-      for (const step of stepsOfAsset(definition)) {
-        if (!(definition instanceof AssetDefinition || definition instanceof ObservableSourceAssetDefinition) || step.key !== definition.assetKey) claim(step.key, step.owner);
+      // A step keyed like one of its own assets (an asset's step) is one claim, not two.
+      const ownKeys = new Set(built.map((n) => n.key));
+      for (const step of definition.buildSteps()) {
+        if (!ownKeys.has(step.key)) claim(step.key, step.owner);
         steps.set(step.key, step);
       }
     }
     const jobNames = new Map<string, string[]>();
     for (const job of this.jobs) {
       jobNames.set(job.name, [...(jobNames.get(job.name) ?? []), `job "${job.name}"`]);
-      if (job instanceof JobDefinition) {
-        for (const step of stepsOfGraph(job.options.graph, { job: job.name, keyOf: (node) => `${job.name}.${node}`, assetKey: null })) {
-          applyJobDefaults(step, job);
-          claim(step.key, step.owner);
-          steps.set(step.key, step);
-        }
+      for (const step of job.buildSteps()) {
+        claim(step.key, step.owner);
+        steps.set(step.key, step);
       }
     }
     const collisions = [...owners, ...jobNames]
@@ -128,11 +126,12 @@ export class Definitions {
     this.assetChecks = indexAssetChecks(options.assetChecks ?? [], nodes, this.resources);
     this.checkResources();
     this.checkJobs();
-    this.sensors = [...(options.sensors ?? []), ...eagerAutomationSensors(this)];
+    this.eagerAssetKeys = this.assets.filter((a) => a.kind === 'asset' && a.options.automation === 'eager').map((a) => (a as AssetDefinition<any>).assetKey);
+    this.checkEagerAssets();
+    this.declaredSensors = [...(options.sensors ?? [])];
     this.checkSensors();
-    // Last: checking a schedule plans its run, and the planner reads the sensors.
     this.schedules = [...(options.schedules ?? [])];
-    this.resolvedSchedules = resolveSchedules(this, this.schedules);
+    this.checkScheduleNames();
   }
 
   /** The asset with `key`, or undefined. */
@@ -143,16 +142,6 @@ export class Definitions {
   /** The checks of an asset, in definition order. */
   checksOf(assetKey: string): AssetCheckDefinition<any>[] {
     return [...this.assetChecks.values()].filter((c) => c.assetKey === assetKey);
-  }
-
-  /** The schedule named `name` (checked against these definitions), or undefined. */
-  schedule(name: string): ResolvedSchedule | undefined {
-    return this.resolvedSchedules.get(name);
-  }
-
-  /** The sensor named `name`, or undefined. */
-  sensor(name: string): AnySensorDefinition | undefined {
-    return this.sensors.find((s) => s.name === name);
   }
 
   /** The job named `name`, or undefined. */
@@ -184,7 +173,7 @@ export class Definitions {
   /** Sensor names are unique (they are workflow ids); each sensor's target and watched assets exist. */
   private checkSensors(): void {
     const byName = new Map<string, string[]>();
-    this.sensors.forEach((s, i) => {
+    this.declaredSensors.forEach((s, i) => {
       if (typeof s !== 'object' || s === null || typeof s.evaluate !== 'function' || typeof s.validate !== 'function') {
         throw new InvalidDefinitionError(`Definitions sensors[${i}] is not a sensor; pass values made with sensor(), assetSensor() or runStatusSensor().`);
       }
@@ -192,17 +181,52 @@ export class Definitions {
     });
     const collisions = [...byName].filter(([, by]) => by.length > 1).map(([key, definedBy]) => ({ key, definedBy }));
     if (collisions.length > 0) throw new DuplicateKeyError(collisions);
-    for (const s of this.sensors) s.validate(this);
+    for (const s of this.declaredSensors) s.validate(this);
+  }
+
+  /** Schedule names are unique (they are schedule ids); their targets are checked where runs are planned. */
+  private checkScheduleNames(): void {
+    const counts = new Map<string, number>();
+    this.schedules.forEach((s, i) => {
+      if (typeof s !== 'object' || s === null || typeof s.name !== 'string' || typeof s.target !== 'object') {
+        throw new InvalidScheduleError(`Definitions schedules[${i}]`, 'is not a schedule; pass values made with schedule()');
+      }
+      counts.set(s.name, (counts.get(s.name) ?? 0) + 1);
+    });
+    const duplicates = [...counts].filter(([, n]) => n > 1).map(([name]) => `"${name}"`);
+    if (duplicates.length > 0) throw new InvalidScheduleError('schedules', `names must be unique, but ${duplicates.join(', ')} ${duplicates.length === 1 ? 'is' : 'are'} used more than once`);
+  }
+
+  /** An eager asset must be triggerable: it has upstream assets, and a partitioned one has an upstream partitioned alike. */
+  private checkEagerAssets(): void {
+    for (const key of this.eagerAssetKeys) {
+      const node = this.assetNodes.get(key)!;
+      const upstream = node.upstream.filter((up) => up.assetKey !== node.key);
+      if (upstream.length === 0) {
+        throw new InvalidDefinitionError(`asset "${key}" has automation: 'eager' but no upstream assets, so nothing would ever materialize it. Remove the option, or give it a schedule instead.`);
+      }
+      const oneToOne = (up: AssetNode['upstream'][number]) => {
+        const partitions = this.assetNodes.get(up.assetKey)!.partitions;
+        if (partitions === null || node.partitions === null) return false;
+        const mapping = up.mapping ?? defaultMappingFor(partitions, node.partitions);
+        return mapping.kind === 'identity' && mapping.cardinalityFor({ upstream: partitions, downstream: node.partitions }) === 'one';
+      };
+      if (node.partitions !== null && !upstream.some(oneToOne)) {
+        throw new InvalidDefinitionError(
+          `asset "${key}" has automation: 'eager' and is partitioned, but none of its upstream assets has the same partitions (identity mapping), so no upstream materialization says which partition to run. Eager automation needs at least one such upstream; use a schedule or a sensor instead.`,
+        );
+      }
+    }
   }
 
   private checkKinds(): void {
     this.assets.forEach((a, i) => {
-      if (!(a instanceof AssetDefinition || a instanceof MultiAssetDefinition || a instanceof GraphAssetDefinition || a instanceof ObservableSourceAssetDefinition)) {
+      if (!isAssetsDefinition(a)) {
         throw new InvalidDefinitionError(`Definitions assets[${i}] is not an asset; pass values made with asset(), multiAsset(), graphAsset() or observableSourceAsset().`);
       }
     });
     this.jobs.forEach((j, i) => {
-      if (!(j instanceof JobDefinition || j instanceof AssetJobDefinition)) {
+      if (!isJobStepsDefinition(j)) {
         throw new InvalidDefinitionError(`Definitions jobs[${i}] is not a job; pass values made with job() or assetJob().`);
       }
     });
@@ -275,10 +299,9 @@ export class Definitions {
   private checkJobs(): void {
     for (const job of this.jobs) {
       const config = job.options.config ?? {};
-      const stepKeyOf = (name: string) => (job instanceof JobDefinition ? `${job.name}.${name}` : name);
       const problems: { path: string; message: string }[] = [];
       for (const [name, value] of Object.entries(config)) {
-        const step = this.steps.get(stepKeyOf(name));
+        const step = this.steps.get(job.configStepKey(name));
         if (!step) {
           problems.push({ path: `${name}`, message: `job "${job.name}" has no step "${name}"` });
           continue;
@@ -301,233 +324,4 @@ export class Definitions {
       }
     }
   }
-}
-
-function mappingOf(spec: AssetInputSpec): PartitionMapping | null {
-  return isAssetInput(spec) ? spec.mapping : null;
-}
-
-function refOf(spec: AssetInputSpec): AssetRef<any> {
-  return isAssetInput(spec) ? spec.asset : (spec as AssetRef<any>);
-}
-
-/** The upstream edges of an asset's `ins`. */
-function upstreamOfIns(ins: Record<string, AssetInputSpec> | undefined): AssetNode['upstream'] {
-  return Object.entries(ins ?? {}).map(([input, spec]) => ({ assetKey: refOf(spec).assetKey, input, mapping: mappingOf(spec) }));
-}
-
-/** The step inputs of an asset's `ins`: stored asset values read through their mappings. */
-function stepInputsOfIns(ins: Record<string, AssetInputSpec> | undefined): Record<string, StepInputSource> {
-  return Object.fromEntries(upstreamOfIns(ins).map((up) => [up.input!, { kind: 'asset', assetKey: up.assetKey, mapping: up.mapping } satisfies StepInputSource]));
-}
-
-function depsOf(deps: readonly unknown[] | undefined): { assetKey: string; mapping: PartitionMapping | null }[] {
-  return (deps ?? []).map((dep) => {
-    if (typeof dep === 'string') return { assetKey: dep, mapping: null };
-    const withMapping = dep as { asset?: AssetRef | string; mapping?: PartitionMapping; assetKey?: string };
-    if (withMapping.asset !== undefined) {
-      const target = withMapping.asset;
-      return { assetKey: typeof target === 'string' ? target : target.assetKey, mapping: withMapping.mapping ?? null };
-    }
-    return { assetKey: (dep as AssetRef).assetKey, mapping: null };
-  });
-}
-
-function executionOf(owner: string, options: StepOptions<any, any>) {
-  return {
-    retry: resolveRetryPolicy(options.retry, owner),
-    timeoutMs: durationToMs(options.timeout ?? DEFAULT_TIMEOUT, `${owner}: timeout`),
-    heartbeatTimeoutMs: durationToMs(options.heartbeatTimeout ?? DEFAULT_HEARTBEAT_TIMEOUT, `${owner}: heartbeatTimeout`),
-    configSchema: options.config as z.ZodType | undefined,
-    resources: { ...((options.resources ?? {}) as Record<string, ResourceDefinition<any>>) },
-    description: options.description ?? null,
-  };
-}
-
-function assetNodesOf(definition: AnyAssetDefinition): AssetNode[] {
-  if (definition instanceof ObservableSourceAssetDefinition) return [observableSourceNode(definition)];
-  if (definition instanceof AssetDefinition) {
-    const o = definition.options;
-    return [
-      {
-        key: definition.assetKey,
-        stepKey: definition.assetKey,
-        stepKeys: [definition.assetKey],
-        group: definition.group,
-        owners: [...(o.owners ?? [])],
-        tags: { ...(o.tags ?? {}) },
-        description: o.description ?? null,
-        metadata: { ...(o.metadata ?? {}) },
-        codeVersion: o.codeVersion ?? null,
-        partitions: definition.partitions,
-        backfillPolicy: o.backfillPolicy ?? null,
-        upstream: [
-          ...upstreamOfIns(o.ins),
-          ...depsOf(o.deps).map((d) => ({ ...d, input: null })),
-        ],
-        ioManager: o.ioManager ?? DEFAULT_IO_MANAGER_KEY,
-        definedBy: `asset "${definition.assetKey}"`,
-      },
-    ];
-  }
-  if (definition instanceof MultiAssetDefinition) {
-    const o = definition.options;
-    const upstream = [
-      ...upstreamOfIns(o.ins),
-      ...depsOf(o.deps).map((d) => ({ ...d, input: null })),
-    ];
-    return Object.entries(o.outs).map(([name, out]) => ({
-      key: definition.outputKeys[name]!,
-      stepKey: definition.stepKey,
-      stepKeys: [definition.stepKey],
-      group: out.group ?? o.group ?? 'default',
-      owners: [...(out.owners ?? [])],
-      tags: { ...(o.tags ?? {}), ...(out.tags ?? {}) },
-      description: out.description ?? o.description ?? null,
-      metadata: { ...(out.metadata ?? {}) },
-      codeVersion: out.codeVersion ?? o.codeVersion ?? null,
-      partitions: definition.partitions,
-      backfillPolicy: o.backfillPolicy ?? null,
-      upstream,
-      ioManager: out.ioManager ?? DEFAULT_IO_MANAGER_KEY,
-      definedBy: `multi-asset "${definition.stepKey}" (output "${name}")`,
-    }));
-  }
-  const o = definition.options;
-  const stepKeys = definition.graph.nodes.map((n) => definition.nodeStepKey(n.name));
-  return [
-    {
-      key: definition.assetKey,
-      stepKey: definition.nodeStepKey(definition.graph.outputNode!),
-      stepKeys,
-      group: o.group ?? 'default',
-      owners: [...(o.owners ?? [])],
-      tags: { ...(o.tags ?? {}) },
-      description: o.description ?? null,
-      metadata: { ...(o.metadata ?? {}) },
-      codeVersion: o.codeVersion ?? null,
-      partitions: definition.partitions,
-      backfillPolicy: null,
-      upstream: upstreamOfIns(o.ins),
-      ioManager: o.ioManager ?? DEFAULT_IO_MANAGER_KEY,
-      definedBy: `graph asset "${definition.assetKey}"`,
-    },
-  ];
-}
-
-function stepsOfAsset(definition: AnyAssetDefinition): StepSpec[] {
-  if (definition instanceof ObservableSourceAssetDefinition) return [observableSourceStep(definition, executionOf(`observable source asset "${definition.assetKey}"`, definition.options))];
-  if (definition instanceof AssetDefinition) {
-    const o = definition.options;
-    const owner = `asset "${definition.assetKey}"`;
-    return [
-      {
-        key: definition.stepKey,
-        kind: 'asset',
-        owner,
-        assetKeys: [definition.assetKey],
-        job: null,
-        inputs: stepInputsOfIns(o.ins),
-        deps: depsOf(o.deps),
-        outputs: [{ name: definition.assetKey, assetKey: definition.assetKey, schema: o.output as z.ZodType | undefined, ioManager: o.ioManager ?? DEFAULT_IO_MANAGER_KEY }],
-        ...executionOf(owner, o),
-        defaultConfig: undefined,
-        resourceOverrides: {},
-        partitions: definition.partitions,
-        backfillPolicy: o.backfillPolicy ?? null,
-        codeVersion: o.codeVersion ?? null,
-        fn: definition.fn as StepSpec['fn'],
-      },
-    ];
-  }
-  if (definition instanceof MultiAssetDefinition) {
-    const o = definition.options;
-    const owner = `multi-asset "${definition.stepKey}"`;
-    return [
-      {
-        key: definition.stepKey,
-        kind: 'multi-asset',
-        owner,
-        assetKeys: Object.values(definition.outputKeys),
-        job: null,
-        inputs: stepInputsOfIns(o.ins),
-        deps: depsOf(o.deps),
-        outputs: Object.entries(o.outs).map(([name, out]) => ({
-          name,
-          assetKey: definition.outputKeys[name]!,
-          schema: out.output,
-          ioManager: out.ioManager ?? DEFAULT_IO_MANAGER_KEY,
-        })),
-        ...executionOf(owner, o),
-        defaultConfig: undefined,
-        resourceOverrides: {},
-        partitions: definition.partitions,
-        backfillPolicy: o.backfillPolicy ?? null,
-        codeVersion: o.codeVersion ?? null,
-        fn: definition.fn as StepSpec['fn'],
-      },
-    ];
-  }
-  const steps = stepsOfGraph(definition.graph, {
-    job: null,
-    keyOf: (node) => definition.nodeStepKey(node),
-    assetKey: definition.assetKey,
-    assetIns: definition.options.ins ?? {},
-    ioManager: definition.options.ioManager,
-  });
-  for (const step of steps) {
-    step.partitions = definition.partitions;
-    step.codeVersion = definition.options.codeVersion ?? null;
-  }
-  return steps;
-}
-
-/** Steps of a graph's nodes; the output node of a graph asset stores the asset. */
-function stepsOfGraph(
-  graph: GraphDefinition<any>,
-  where: { job: string | null; keyOf: (node: string) => string; assetKey: string | null; assetIns?: Record<string, AssetInputSpec>; ioManager?: string },
-): StepSpec[] {
-  return graph.nodes.map((node) => {
-    const o = node.op.options;
-    const key = where.keyOf(node.name);
-    const owner = where.job !== null ? `op "${node.name}" in job "${where.job}"` : `op "${node.name}" of graph asset "${where.assetKey}"`;
-    const storesAsset = where.assetKey !== null && graph.outputNode === node.name;
-    const inputs: Record<string, StepInputSource> = {};
-    for (const [inputName, source] of Object.entries(node.inputs)) {
-      const schema = (o.ins as Record<string, z.ZodType> | undefined)?.[inputName];
-      if (source.kind === 'node') inputs[inputName] = { kind: 'step', stepKey: where.keyOf(source.node), schema };
-      else {
-        const spec = where.assetIns?.[source.input];
-        if (!spec) throw new InvalidDefinitionError(`${owner}: graph asset has no input "${source.input}".`);
-        inputs[inputName] = { kind: 'asset', assetKey: refOf(spec).assetKey, mapping: mappingOf(spec), schema };
-      }
-    }
-    return {
-      key,
-      kind: 'op',
-      owner,
-      assetKeys: storesAsset ? [where.assetKey!] : [],
-      job: where.job,
-      inputs,
-      deps: [],
-      outputs: [
-        storesAsset
-          ? { name: where.assetKey!, assetKey: where.assetKey, schema: o.output as z.ZodType | undefined, ioManager: where.ioManager ?? o.ioManager ?? DEFAULT_IO_MANAGER_KEY }
-          : { name: 'result', assetKey: null, schema: o.output as z.ZodType | undefined, ioManager: o.ioManager ?? DEFAULT_IO_MANAGER_KEY },
-      ],
-      ...executionOf(owner, o),
-      defaultConfig: undefined,
-      resourceOverrides: {},
-      partitions: null,
-      backfillPolicy: null,
-      codeVersion: null,
-      fn: node.op.fn as StepSpec['fn'],
-    } satisfies StepSpec;
-  });
-}
-
-function applyJobDefaults(step: StepSpec, job: JobDefinition): void {
-  const node = step.key.slice(job.name.length + 1);
-  step.defaultConfig = job.options.config?.[node];
-  step.resourceOverrides = { ...(job.options.resources ?? {}) };
 }

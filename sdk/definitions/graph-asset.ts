@@ -3,6 +3,9 @@ import type { AssetInputSpec, AssetRef } from './asset-ref';
 import { InvalidDefinitionError } from '../errors/errors';
 import { GraphBuilder, GraphDefinition, type GraphValue } from './graph';
 import type { PartitionsDefinition } from '../partitions';
+import { DEFAULT_IO_MANAGER_KEY } from './io/io-manager';
+import { stepsOfGraph, upstreamOfIns, type AssetsDefinition } from './step-building';
+import type { AssetNode, StepSpec } from './step-spec';
 
 /** Options of {@link graphAsset}. */
 export interface GraphAssetOptions<TIns extends Record<string, AssetInputSpec>> {
@@ -23,7 +26,7 @@ export interface GraphAssetOptions<TIns extends Record<string, AssetInputSpec>> 
 type GraphInputs<TIns> = { [K in keyof TIns]: GraphValue<TIns[K] extends AssetRef<infer T> ? T : unknown> };
 
 /** An asset computed by a graph of ops; the graph's returned output is the asset's value. */
-export class GraphAssetDefinition<TOut = unknown> implements AssetRef<TOut> {
+export class GraphAssetDefinition<TOut = unknown> implements AssetRef<TOut>, AssetsDefinition {
   readonly kind = 'graph-asset' as const;
   declare readonly _value?: TOut;
   readonly assetKey: string;
@@ -47,6 +50,45 @@ export class GraphAssetDefinition<TOut = unknown> implements AssetRef<TOut> {
   /** Step key of one node: `<asset key>.<node>`. */
   nodeStepKey(node: string): string {
     return `${this.assetKey}.${node}`;
+  }
+
+  /** Its one node, materialized by the steps of every op of the graph. */
+  buildNodes(): AssetNode[] {
+    const o = this.options;
+    return [
+      {
+        key: this.assetKey,
+        stepKey: this.nodeStepKey(this.graph.outputNode!),
+        stepKeys: this.graph.nodes.map((n) => this.nodeStepKey(n.name)),
+        group: o.group ?? 'default',
+        owners: [...(o.owners ?? [])],
+        tags: { ...(o.tags ?? {}) },
+        description: o.description ?? null,
+        metadata: { ...(o.metadata ?? {}) },
+        codeVersion: o.codeVersion ?? null,
+        partitions: this.partitions,
+        backfillPolicy: null,
+        upstream: upstreamOfIns(o.ins),
+        ioManager: o.ioManager ?? DEFAULT_IO_MANAGER_KEY,
+        definedBy: `graph asset "${this.assetKey}"`,
+      },
+    ];
+  }
+
+  /** One step per op of the graph (`<asset key>.<node>`); the output node's step stores the asset. */
+  buildSteps(): StepSpec[] {
+    const steps = stepsOfGraph(this.graph, {
+      job: null,
+      keyOf: (node) => this.nodeStepKey(node),
+      assetKey: this.assetKey,
+      assetIns: this.options.ins ?? {},
+      ioManager: this.options.ioManager,
+    });
+    for (const step of steps) {
+      step.partitions = this.partitions;
+      step.codeVersion = this.options.codeVersion ?? null;
+    }
+    return steps;
   }
 }
 

@@ -4,6 +4,8 @@ import { InvalidDefinitionError } from '../errors/errors';
 import type { GraphDefinition } from './graph';
 import type { PartitionsDefinition } from '../partitions';
 import type { ResourceRequirements } from './resource';
+import { stepsOfGraph, type JobStepsDefinition } from './step-building';
+import type { StepSpec } from './step-spec';
 
 /** Options of {@link job}. */
 export interface JobOptions {
@@ -21,7 +23,7 @@ export interface JobOptions {
 }
 
 /** An executable graph of ops with its config and resources (Dagster's job). */
-export class JobDefinition {
+export class JobDefinition implements JobStepsDefinition {
   readonly kind = 'op-job' as const;
   constructor(readonly options: JobOptions) {
     validateName(options.name, 'job');
@@ -29,6 +31,19 @@ export class JobDefinition {
   }
   get name(): string {
     return this.options.name;
+  }
+
+  /** One step per node (`<job>.<node>`), with the job's config and resources as defaults. */
+  buildSteps(): StepSpec[] {
+    return stepsOfGraph(this.options.graph, { job: this.name, keyOf: (node) => this.configStepKey(node), assetKey: null }).map((step) => {
+      const node = step.key.slice(this.name.length + 1);
+      return { ...step, defaultConfig: this.options.config?.[node], resourceOverrides: { ...(this.options.resources ?? {}) } };
+    });
+  }
+
+  /** The step of a node: `<job>.<node>`. */
+  configStepKey(node: string): string {
+    return `${this.name}.${node}`;
   }
 }
 
@@ -52,7 +67,7 @@ export interface AssetJobOptions {
 }
 
 /** A named selection of assets materialized together (Dagster's `define_asset_job`). */
-export class AssetJobDefinition {
+export class AssetJobDefinition implements JobStepsDefinition {
   readonly kind = 'asset-job' as const;
   constructor(readonly options: AssetJobOptions) {
     validateName(options.name, 'job');
@@ -63,6 +78,16 @@ export class AssetJobDefinition {
   }
   get name(): string {
     return this.options.name;
+  }
+
+  /** None of its own: it runs the steps of the assets it selects. */
+  buildSteps(): StepSpec[] {
+    return [];
+  }
+
+  /** Config is keyed by asset key, which is the step key. */
+  configStepKey(assetKey: string): string {
+    return assetKey;
   }
 }
 

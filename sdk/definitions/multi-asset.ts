@@ -7,6 +7,9 @@ import type { PartitionsDefinition } from '../partitions';
 import type { OpContext } from './op-context';
 import type { ResourceRequirements, ResourceValues } from './resource';
 import type { ConfigOf, MaybePromise, StepOptions } from './step-options';
+import { DEFAULT_IO_MANAGER_KEY } from './io/io-manager';
+import { depsOf, executionOf, stepInputsOfIns, upstreamOf, type AssetsDefinition } from './step-building';
+import type { AssetNode, StepSpec } from './step-spec';
 
 /** One asset a multi-asset produces. */
 export interface AssetOutSpec {
@@ -44,7 +47,7 @@ export interface MultiAssetOptions<
 }
 
 /** A single computation that materializes several assets. Create it with {@link multiAsset}. */
-export class MultiAssetDefinition<TResult extends Record<string, unknown> = Record<string, unknown>> {
+export class MultiAssetDefinition<TResult extends Record<string, unknown> = Record<string, unknown>> implements AssetsDefinition {
   readonly kind = 'multi-asset' as const;
   /** One ref per output, typed by what the function returns: pass them to downstream `ins`. */
   readonly assets: { readonly [K in keyof TResult]: AssetRef<TResult[K]> };
@@ -71,6 +74,58 @@ export class MultiAssetDefinition<TResult extends Record<string, unknown> = Reco
 
   get stepKey(): string {
     return this.options.name;
+  }
+
+  /** One node per output, all materialized by the one step. */
+  buildNodes(): AssetNode[] {
+    const o = this.options;
+    const upstream = upstreamOf(o.ins, o.deps);
+    return Object.entries(o.outs).map(([name, out]) => ({
+      key: this.outputKeys[name]!,
+      stepKey: this.stepKey,
+      stepKeys: [this.stepKey],
+      group: out.group ?? o.group ?? 'default',
+      owners: [...(out.owners ?? [])],
+      tags: { ...(o.tags ?? {}), ...(out.tags ?? {}) },
+      description: out.description ?? o.description ?? null,
+      metadata: { ...(out.metadata ?? {}) },
+      codeVersion: out.codeVersion ?? o.codeVersion ?? null,
+      partitions: this.partitions,
+      backfillPolicy: o.backfillPolicy ?? null,
+      upstream,
+      ioManager: out.ioManager ?? DEFAULT_IO_MANAGER_KEY,
+      definedBy: `multi-asset "${this.stepKey}" (output "${name}")`,
+    }));
+  }
+
+  /** Its one step, keyed by its name, storing one value per output. */
+  buildSteps(): StepSpec[] {
+    const o = this.options;
+    const owner = `multi-asset "${this.stepKey}"`;
+    return [
+      {
+        key: this.stepKey,
+        kind: 'multi-asset',
+        owner,
+        assetKeys: Object.values(this.outputKeys),
+        job: null,
+        inputs: stepInputsOfIns(o.ins),
+        deps: depsOf(o.deps),
+        outputs: Object.entries(o.outs).map(([name, out]) => ({
+          name,
+          assetKey: this.outputKeys[name]!,
+          schema: out.output,
+          ioManager: out.ioManager ?? DEFAULT_IO_MANAGER_KEY,
+        })),
+        ...executionOf(owner, o),
+        defaultConfig: undefined,
+        resourceOverrides: {},
+        partitions: this.partitions,
+        backfillPolicy: o.backfillPolicy ?? null,
+        codeVersion: o.codeVersion ?? null,
+        fn: this.fn as StepSpec['fn'],
+      },
+    ];
   }
 }
 

@@ -9,6 +9,7 @@ import type { ResourceRequirements, ResourceValues } from './resource';
 import type { ConfigOf, MaybePromise, StepOptions } from './step-options';
 import type { AssetNode, StepSpec } from './step-spec';
 import { DEFAULT_IO_MANAGER_KEY } from './io/io-manager';
+import { executionOf, type AssetsDefinition } from './step-building';
 
 /** What an observe function returns: the source's current data version, and optional metadata. */
 export interface DataVersionObservation {
@@ -49,7 +50,7 @@ export type ObserveFunction<TConfig, TResources extends ResourceRequirements | u
 ) => MaybePromise<DataVersionObservation>;
 
 /** An external asset whose data version user code observes. Create it with {@link observableSourceAsset}. */
-export class ObservableSourceAssetDefinition implements AssetRef<SourceObservation | null> {
+export class ObservableSourceAssetDefinition implements AssetRef<SourceObservation | null>, AssetsDefinition {
   readonly kind = 'observable-source-asset' as const;
   declare readonly _value?: SourceObservation | null;
   readonly assetKey: string;
@@ -76,6 +77,54 @@ export class ObservableSourceAssetDefinition implements AssetRef<SourceObservati
 
   get group(): string {
     return this.options.group ?? 'default';
+  }
+
+  /** Its node: no upstream, never stored by an IO manager. */
+  buildNodes(): AssetNode[] {
+    const o = this.options;
+    return [
+      {
+        key: this.assetKey,
+        stepKey: this.assetKey,
+        stepKeys: [this.assetKey],
+        group: this.group,
+        owners: [...(o.owners ?? [])],
+        tags: { ...(o.tags ?? {}) },
+        description: o.description ?? null,
+        metadata: { ...(o.metadata ?? {}) },
+        codeVersion: null,
+        partitions: this.partitions,
+        backfillPolicy: null,
+        upstream: [],
+        ioManager: DEFAULT_IO_MANAGER_KEY,
+        definedBy: `observable source asset "${this.assetKey}"`,
+        observable: true,
+      },
+    ];
+  }
+
+  /** Its `observe` step: runs `observe(ctx)`, stores nothing. */
+  buildSteps(): StepSpec[] {
+    const owner = `observable source asset "${this.assetKey}"`;
+    return [
+      {
+        key: this.stepKey,
+        kind: 'observe',
+        owner,
+        assetKeys: [this.assetKey],
+        job: null,
+        inputs: {},
+        deps: [],
+        outputs: [],
+        ...executionOf(owner, this.options),
+        defaultConfig: undefined,
+        resourceOverrides: {},
+        partitions: this.partitions,
+        backfillPolicy: null,
+        codeVersion: null,
+        fn: (_inputs, ctx) => this.observe(ctx),
+      },
+    ];
   }
 }
 
@@ -111,50 +160,4 @@ export function checkObservation(assetKey: string, value: unknown): DataVersionO
     throw new OutputValidationError(assetKey, 'observation', [{ path: 'metadata', message: 'must be a plain object' }]);
   }
   return { dataVersion: v.dataVersion, metadata: v.metadata ?? {} };
-}
-
-/** The asset node of an observable source asset (no upstream; never stored by an IO manager). */
-export function observableSourceNode(definition: ObservableSourceAssetDefinition): AssetNode {
-  const o = definition.options;
-  return {
-    key: definition.assetKey,
-    stepKey: definition.assetKey,
-    stepKeys: [definition.assetKey],
-    group: definition.group,
-    owners: [...(o.owners ?? [])],
-    tags: { ...(o.tags ?? {}) },
-    description: o.description ?? null,
-    metadata: { ...(o.metadata ?? {}) },
-    codeVersion: null,
-    partitions: definition.partitions,
-    backfillPolicy: null,
-    upstream: [],
-    ioManager: DEFAULT_IO_MANAGER_KEY,
-    definedBy: `observable source asset "${definition.assetKey}"`,
-    observable: true,
-  };
-}
-
-/** The `observe` step of an observable source asset: runs `observe(ctx)`, stores nothing. */
-export function observableSourceStep(
-  definition: ObservableSourceAssetDefinition,
-  execution: Pick<StepSpec, 'retry' | 'timeoutMs' | 'heartbeatTimeoutMs' | 'configSchema' | 'resources' | 'description'>,
-): StepSpec {
-  return {
-    key: definition.stepKey,
-    kind: 'observe',
-    owner: `observable source asset "${definition.assetKey}"`,
-    assetKeys: [definition.assetKey],
-    job: null,
-    inputs: {},
-    deps: [],
-    outputs: [],
-    ...execution,
-    defaultConfig: undefined,
-    resourceOverrides: {},
-    partitions: definition.partitions,
-    backfillPolicy: null,
-    codeVersion: null,
-    fn: (_inputs, ctx) => definition.observe(ctx),
-  };
 }

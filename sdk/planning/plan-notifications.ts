@@ -3,6 +3,7 @@ import type { Plan } from '../protocol/plan';
 import type { PlanNotifications } from '../protocol/sensor-contract';
 import type { AnySensorDefinition } from '../automation/sensors/sensor-definition';
 import { SensorRunTags } from '../automation/sensors/sensor-run-tags';
+import { sensorsOf } from '../automation/sensors/code-location-sensors';
 
 /**
  * Who a run notifies, worked out by the planner from the sensors of the definitions:
@@ -35,6 +36,6 @@ export function planNotifications(sensors: readonly AnySensorDefinition[], plan:
 
 /** The plan with its `notify` field set when some sensor must hear from the run (the planner's last step). */
 export function withPlanNotifications(defs: Definitions, plan: Plan): Plan {
-  const notify = planNotifications(defs.sensors, plan);
+  const notify = planNotifications(sensorsOf(defs), plan);
   return notify === undefined ? plan : { ...plan, notify };
 }

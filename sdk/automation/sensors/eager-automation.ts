@@ -1,7 +1,5 @@
-import { AssetDefinition } from '../../definitions/asset';
 import type { Catalog, MaterializationRecord } from '../../catalog';
 import type { Definitions } from '../../definitions/definitions';
-import { InvalidDefinitionError } from '../../errors/errors';
 import { loadPartitionContext } from '../../definitions/partition-context';
 import { defaultMappingFor, type PartitionContext, type PartitionMapping } from '../../partitions';
 import type { AssetMaterializedEvent, SensorTrigger } from '../../protocol/sensor-contract';
@@ -14,11 +12,6 @@ export const EAGER_AUTOMATION_SENSOR = 'stratum_eager_automation';
 
 /** The value of the `stratum/automation` tag on runs eager automation starts. */
 export const EAGER_AUTOMATION_TAG_VALUE = 'eager';
-
-/** Keys of the assets declared with `automation: 'eager'`. */
-export function eagerAssetKeys(definitions: Pick<Definitions, 'assets'>): string[] {
-  return definitions.assets.filter((a): a is AssetDefinition<any> => a instanceof AssetDefinition && a.options.automation === 'eager').map((a) => a.assetKey);
-}
 
 /** The upstream edges that decide an eager asset's readiness (an asset reading its own earlier partitions is left out). */
 function upstreamOf(node: AssetNode): AssetNode['upstream'] {
@@ -103,7 +96,7 @@ export async function eagerReadiness(catalog: Catalog, definitions: Definitions,
  * partition when the two are partitioned alike (identity mapping), unpartitioned otherwise. The run
  * materializes that asset only, tagged `stratum/automation: eager`; its own materialization in
  * turn notifies eager assets further down. A run that itself materializes the eager asset (e.g. a
- * `*` run) does not trigger it. Made by `Definitions`; running by default.
+ * `*` run) does not trigger it. Added by `sensorsOf(definitions)`; running by default.
  */
 export class EagerAutomationSensorDefinition implements AnySensorDefinition {
   readonly kind = 'automation' as const;
@@ -131,21 +124,8 @@ export class EagerAutomationSensorDefinition implements AnySensorDefinition {
     this.watchedAssets = [...byUpstream.keys()];
   }
 
-  /** Refuses eager assets that could never be triggered. */
-  validate(definitions: Definitions): void {
-    for (const key of this.eagerAssets) {
-      const node = definitions.assetNodes.get(key)!;
-      const upstream = upstreamOf(node);
-      if (upstream.length === 0) {
-        throw new InvalidDefinitionError(`asset "${key}" has automation: 'eager' but no upstream assets, so nothing would ever materialize it. Remove the option, or give it a schedule instead.`);
-      }
-      if (node.partitions !== null && !upstream.some((up) => mapsOneToOne(definitions, node, up))) {
-        throw new InvalidDefinitionError(
-          `asset "${key}" has automation: 'eager' and is partitioned, but none of its upstream assets has the same partitions (identity mapping), so no upstream materialization says which partition to run. Eager automation needs at least one such upstream; use a schedule or a sensor instead.`,
-        );
-      }
-    }
-  }
+  /** Nothing left to check: `Definitions` refuses eager assets that could never be triggered. */
+  validate(): void {}
 
   async evaluate(ctx: SensorEvaluationContext, trigger: SensorTrigger): Promise<SensorResult> {
     if (trigger.kind !== 'asset-materialized') return skip(`eager automation only reacts to materializations (got a ${trigger.kind} trigger)`);
@@ -200,7 +180,7 @@ export class EagerAutomationSensorDefinition implements AnySensorDefinition {
 }
 
 /** The eager automation sensor of these definitions: one when some asset is eager, none otherwise. */
-export function eagerAutomationSensors(definitions: Pick<Definitions, 'assets' | 'assetNodes'>): EagerAutomationSensorDefinition[] {
-  const keys = eagerAssetKeys(definitions);
+export function eagerAutomationSensors(definitions: Pick<Definitions, 'eagerAssetKeys' | 'assetNodes'>): EagerAutomationSensorDefinition[] {
+  const keys = definitions.eagerAssetKeys;
   return keys.length === 0 ? [] : [new EagerAutomationSensorDefinition(keys, definitions)];
 }

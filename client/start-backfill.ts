@@ -1,0 +1,76 @@
+import type { Client } from '@temporalio/client';
+import type { Catalog } from '../sdk/catalog';
+import type { Definitions } from '../sdk/definitions/definitions';
+import { InvalidRunRequestError } from '../sdk/errors/errors';
+import type { PartitionContext } from '../sdk/partitions';
+import { countBackfillItems } from '../sdk/planning/backfill-items';
+import { createPlan } from '../sdk/planning/planner';
+import { backfillWorkflowId, type BackfillPartitions, type BackfillRequest, type BackfillWorkflowInput } from '../sdk/protocol/backfill';
+import { fitKeywordList, StratumSearchAttributes } from '../sdk/protocol/search-attributes';
+import { backfillHandle, newBackfillId, type BackfillHandle } from './backfill-handle';
+
+/** What {@link startBackfill} works with. */
+export interface StartBackfillDeps {
+  client: Client;
+  definitions: Definitions;
+  catalog: Catalog;
+  taskQueue: string;
+  partitionContext: PartitionContext;
+}
+
+/**
+ * Starts a backfill: validates the selection, partitions and config and counts the child runs
+ * (reading the catalog for `only`) before anything starts, then starts the `backfill` workflow
+ * (`stratum/backfill/<id>`). What `StratumClient.startBackfill` runs.
+ */
+export async function startBackfill(deps: StartBackfillDeps, request: BackfillRequest): Promise<BackfillHandle> {
+  const { client, definitions, catalog, taskQueue, partitionContext: ctx } = deps;
+  const maxConcurrent = request.maxConcurrent ?? 8;
+  if (!Number.isInteger(maxConcurrent) || maxConcurrent < 1 || maxConcurrent > 1_000) {
+    throw new InvalidRunRequestError(`maxConcurrent must be a whole number from 1 to 1000 (Temporal allows 2,000 pending child workflows), got ${maxConcurrent}.`);
+  }
+  const partitionRetries = request.partitionRetries ?? 0;
+  if (!Number.isInteger(partitionRetries) || partitionRetries < 0) throw new InvalidRunRequestError(`partitionRetries must be a whole number >= 0, got ${partitionRetries}.`);
+  const target = request.job !== undefined ? { job: request.job } : { selection: request.selection };
+  const shapePlan = createPlan(definitions, { ...target, config: request.config, deferPartition: true, partitionContext: ctx });
+  const only = request.only ?? null;
+  const { items, first } = await countBackfillItems(definitions, catalog, shapePlan, { partitions: request.partitions, only }, ctx);
+  const backfillId = request.backfillId ?? newBackfillId();
+  const template = createPlan(definitions, {
+    ...target,
+    config: request.config,
+    tags: request.tags,
+    backfillId,
+    partitionContext: ctx,
+    ...(first ? { partitionKey: first.partitionKey, partitionRange: first.partitionRange } : { deferPartition: true }),
+  });
+  const input: BackfillWorkflowInput = {
+    backfillId,
+    template,
+    partitions: request.partitions,
+    only,
+    maxConcurrent,
+    partitionRetries,
+    childrenPerWorkflowRun: request.childrenPerWorkflowRun ?? 2_000,
+    total: items,
+  };
+  const handle = await client.workflow.start('backfill', {
+    workflowId: backfillWorkflowId(backfillId),
+    taskQueue,
+    args: [input],
+    staticSummary: `Backfill ${template.job ?? template.label}: ${items} run${items === 1 ? '' : 's'} (${describePartitions(request.partitions)}${only ? `, ${only} only` : ''})`,
+    typedSearchAttributes: [
+      { key: StratumSearchAttributes.kind, value: 'backfill' },
+      { key: StratumSearchAttributes.backfillId, value: backfillId },
+      { key: StratumSearchAttributes.assetKeys, value: fitKeywordList(template.assetKeys) },
+      { key: StratumSearchAttributes.job, value: template.job ?? template.label },
+    ] as any,
+  });
+  return backfillHandle(backfillId, handle, items);
+}
+
+function describePartitions(partitions: BackfillPartitions): string {
+  if ('all' in partitions) return 'all partitions';
+  if ('keys' in partitions) return partitions.keys.length <= 3 ? partitions.keys.join(', ') : `${partitions.keys.length} partitions`;
+  return `${partitions.from} to ${partitions.to}`;
+}
