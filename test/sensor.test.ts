@@ -11,7 +11,8 @@ import type { Client, Connection } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
 import { z } from 'zod';
 import { connectClient, connectNative } from '../client/connection';
-import { sensorState, startSensor, stopSensor, triggerSensor } from '../client/sensor-client';
+import { sensorState, startSensor, stopSensor } from '../client/sensor-client';
+import { StratumClient } from '../client/stratum-client';
 import { syncSensors } from '../client/sensor-sync';
 import { asset, Definitions, DuplicateKeyError, inMemoryIOManager, InvalidDefinitionError, InvalidTriggerPayloadError, sensor, skip } from '../sdk';
 import { SENSOR, sensorWorkflowId } from '../sdk/protocol/sensor-contract';
@@ -98,6 +99,8 @@ let native: NativeConnection;
 let catalog: Catalog;
 let tmpDir: string;
 let taskQueue: string;
+/** App code's view: sensors are triggered through the client's method. */
+let stratum: StratumClient;
 let worker: { stratum: StratumWorker; running: Promise<void> } | null = null;
 
 async function startWorker(): Promise<void> {
@@ -119,6 +122,7 @@ beforeAll(async () => {
   taskQueue = uniqueTaskQueue('sensor');
   ({ client, connection } = await connectClient(testTemporalTarget()));
   native = await connectNative(testTemporalTarget());
+  stratum = new StratumClient(client, definitions, { taskQueue, catalog });
   await startWorker();
 });
 
@@ -147,7 +151,7 @@ describe('payloads are checked against the sensor schema', () => {
   });
 
   test('app code: a payload failing the schema is refused with the zod message, and nothing is sent', async () => {
-    const error = (await triggerSensor(client, files, { file: '', size: -1 }).then(() => null, (e: unknown) => e)) as Error;
+    const error = (await stratum.triggerSensor(files, { file: '', size: -1 }).then(() => null, (e: unknown) => e)) as Error;
     expect(error).toBeInstanceOf(InvalidTriggerPayloadError);
     expect(error.message).toContain('sensor "st_files"');
     expect(error.message).toMatch(/file: .*(>=1|at least 1|too small)/i);
@@ -170,19 +174,19 @@ describe('payloads are checked against the sensor schema', () => {
 
   test('payload types come from the schema (z.input)', () => {
     // @ts-expect-error size must be a number
-    void (() => triggerSensor(client, files, { file: 'a', size: '1' }));
-    void (() => triggerSensor(client, files, { file: 'a', size: 1 }));
+    void (() => stratum.triggerSensor(files, { file: 'a', size: '1' }));
+    void (() => stratum.triggerSensor(files, { file: 'a', size: 1 }));
   });
 });
 
 describe('run keys', () => {
   test('a run that never started does not use its run key up: the key starts a run later', async () => {
     await startSensor(client, oversized, { taskQueue });
-    const refused = await triggerSensor(client, oversized, { key: 'k-1', huge: true }, { wait: true });
+    const refused = await stratum.triggerSensor(oversized, { key: 'k-1', huge: true }, { wait: true });
     expect(refused.outcome).toBe('failed');
     expect(refused.runs).toEqual([]);
     expect(await catalog.sensorRunKey('st_oversized', 'k-1')).toBeNull();
-    const later = await triggerSensor(client, oversized, { key: 'k-1', huge: false }, { wait: true });
+    const later = await stratum.triggerSensor(oversized, { key: 'k-1', huge: false }, { wait: true });
     expect(later.outcome).toBe('requested');
     expect(later.runs).toHaveLength(1);
     expect((await catalog.sensorRunKey('st_oversized', 'k-1'))?.runId).toBe(later.runs[0]!.runId);
@@ -193,23 +197,23 @@ describe('run keys', () => {
     await waitFor(async () => (await client.workflow.getHandle(sensorWorkflowId('st_files')).describe()).status.name !== 'RUNNING');
     await startSensor(client, files, { taskQueue, evaluationsPerRun: 1 });
 
-    const first = await triggerSensor(client, files, { file: 'orders-1.csv', size: 10 }, { wait: true, triggerId: 'first' });
+    const first = await stratum.triggerSensor(files, { file: 'orders-1.csv', size: 10 }, { wait: true, triggerId: 'first' });
     expect(first.outcome).toBe('requested');
     expect(first.runs).toHaveLength(1);
     const runId = first.runs[0]!.runId;
     await waitFor(async () => (await stateOf('st_files')).workflowRuns >= 2);
 
-    const again = await triggerSensor(client, files, { file: 'orders-1.csv', size: 10 }, { wait: true });
+    const again = await stratum.triggerSensor(files, { file: 'orders-1.csv', size: 10 }, { wait: true });
     expect(again.outcome).toBe('skipped');
     expect(again.runs).toEqual([]);
     expect(again.duplicates).toEqual([{ runKey: 'orders-1.csv', runId }]);
 
     await stopWorker();
     await startWorker();
-    const afterRestart = await triggerSensor(client, files, { file: 'orders-1.csv', size: 10 }, { wait: true });
+    const afterRestart = await stratum.triggerSensor(files, { file: 'orders-1.csv', size: 10 }, { wait: true });
     expect(afterRestart.outcome).toBe('skipped');
     expect(afterRestart.duplicates).toEqual([{ runKey: 'orders-1.csv', runId }]);
-    const other = await triggerSensor(client, files, { file: 'orders-2.csv', size: 5 }, { wait: true });
+    const other = await stratum.triggerSensor(files, { file: 'orders-2.csv', size: 5 }, { wait: true });
     expect(other.outcome).toBe('requested');
 
     await waitFor(async () => (await sensorRuns('st_files')).filter((r) => r.status === 'succeeded').length === 2);
@@ -222,7 +226,7 @@ describe('run keys', () => {
   });
 
   test('runs carry the StratumSensor search attribute and outlive the sensor', async () => {
-    const answer = await triggerSensor(client, files, { file: 'outlives.csv', size: 1 }, { wait: true });
+    const answer = await stratum.triggerSensor(files, { file: 'outlives.csv', size: 1 }, { wait: true });
     const run = client.workflow.getHandle(answer.runs[0]!.workflowId);
     expect(await stopSensor(client, 'st_files')).toBe(true);
     await waitFor(async () => (await stateOf('st_files')).status === 'stopped');
@@ -235,13 +239,13 @@ describe('run keys', () => {
   test('a stopped and restarted sensor still refuses used run keys', async () => {
     await waitFor(async () => (await stateOf('st_files')).status === 'stopped');
     expect(await startSensor(client, files, { taskQueue })).toMatchObject({ started: true });
-    const again = await triggerSensor(client, files, { file: 'orders-2.csv', size: 5 }, { wait: true });
+    const again = await stratum.triggerSensor(files, { file: 'orders-2.csv', size: 5 }, { wait: true });
     expect(again.outcome).toBe('skipped');
     expect(again.skipReason).toContain('orders-2.csv');
   });
 
   test('a skip reason is recorded in the state', async () => {
-    const answer = await triggerSensor(client, files, { file: 'empty.csv', size: 0 }, { wait: true, triggerId: 'empty' });
+    const answer = await stratum.triggerSensor(files, { file: 'empty.csv', size: 0 }, { wait: true, triggerId: 'empty' });
     expect(answer).toMatchObject({ outcome: 'skipped', skipReason: 'empty.csv is empty', runs: [] });
     expect((await stateOf('st_files')).evaluations.at(-1)).toMatchObject({ triggerId: 'empty', outcome: 'skipped' });
   });
@@ -251,7 +255,7 @@ describe('cursor', () => {
   test('survives continue-as-new, and a stop and start', async () => {
     await startSensor(client, counter, { taskQueue, evaluationsPerRun: 1 });
     for (const add of [1, 2, 3]) {
-      await triggerSensor(client, counter, { add }, { wait: true });
+      await stratum.triggerSensor(counter, { add }, { wait: true });
     }
     await waitFor(async () => (await stateOf('st_counter')).workflowRuns >= 3);
     expect(cursorsSeen).toEqual([null, '1', '3']);
@@ -261,14 +265,14 @@ describe('cursor', () => {
     await stopSensor(client, 'st_counter');
     await waitFor(async () => (await stateOf('st_counter')).status === 'stopped');
     await startSensor(client, counter, { taskQueue });
-    await triggerSensor(client, counter, { add: 4 }, { wait: true });
+    await stratum.triggerSensor(counter, { add: 4 }, { wait: true });
     expect(cursorsSeen.at(-1)).toBe('6');
     expect((await stateOf('st_counter')).cursor).toBe('10');
   });
 
   test('signals sent in a burst are all evaluated, in order', async () => {
     const before = cursorsSeen.length;
-    await Promise.all(Array.from({ length: 10 }, () => triggerSensor(client, counter, { add: 1 })));
+    await Promise.all(Array.from({ length: 10 }, () => stratum.triggerSensor(counter, { add: 1 })));
     await waitFor(async () => (await stateOf('st_counter')).cursor === '20');
     expect(cursorsSeen.slice(before)).toEqual(['10', '11', '12', '13', '14', '15', '16', '17', '18', '19']);
   });
@@ -293,11 +297,11 @@ describe('evaluation', () => {
 
   test('user code that keeps failing is retried, then recorded as failed; the sensor goes on', async () => {
     await startSensor(client, flaky, { taskQueue });
-    const failed = await triggerSensor(client, flaky, { fail: true }, { wait: true });
+    const failed = await stratum.triggerSensor(flaky, { fail: true }, { wait: true });
     expect(failed.outcome).toBe('failed');
     expect(failed.error).toContain('the bucket listing timed out');
     expect(flakyCalls).toBe(3);
-    const ok = await triggerSensor(client, flaky, { fail: false }, { wait: true });
+    const ok = await stratum.triggerSensor(flaky, { fail: false }, { wait: true });
     expect(ok.outcome).toBe('requested');
   }, 60_000);
 });
