@@ -4,10 +4,17 @@ import path from 'node:path';
 const root = path.resolve(__dirname, '..', '..');
 const bin = path.join(root, 'bin', 'stratum.js');
 
-/** Runs `stratum ARGS` as a user would; resolves with its exit code and output. */
-export function runStratum(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+/**
+ * Runs `stratum ARGS` as a user would; resolves with its exit code and output. `cwd` is the
+ * user's project folder (default: the checkout).
+ */
+export function runStratum(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  options: { cwd?: string } = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, cwd: root });
+    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, cwd: options.cwd ?? root });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
