@@ -21,7 +21,7 @@ import { addDynamicPartitions, dynamicPartitionsUsage, removeDynamicPartitions, 
 import { findRun } from './find-run';
 import type { RunHandle } from './run-handle';
 import { backfillSchedule, type ScheduleBackfillRange } from './schedule-backfill';
-import { pauseSchedule, triggerSchedule, unpauseSchedule } from './schedule-control';
+import { deployedScheduleHandle, pauseSchedule, triggerSchedule, unpauseSchedule } from './schedule-control';
 import { scheduleStatuses, type DeployedSchedule } from './schedule-status';
 import { findSensor, payloadSensor, sensorState, startSensor, stopSensor, triggerSensor, type StartSensorOptions, type TriggerSensorOptions } from './sensor-client';
 import { startBackfill } from './start-backfill';
@@ -283,12 +283,14 @@ export class StratumClient {
 
   /**
    * Runs every tick of a schedule from `from` to `to` (both inclusive; partition keys for a
-   * partitioned schedule, else dates or instants) through Temporal's schedule backfill.
+   * partitioned schedule, else dates or instants) through Temporal's schedule backfill. Throws
+   * `ScheduleNotDeployedError` before a deploy.
    *
    * @example
    * await stratum.backfillSchedule('daily_events', { from: '2024-03-01', to: '2024-03-03' }); // three daily partitions
    */
   async backfillSchedule(schedule: ScheduleRef, range: { from: string; to: string }): Promise<ScheduleBackfillRange> {
+    await deployedScheduleHandle(this.client, this.definitions, nameOf(schedule));
     return backfillSchedule(this.client, this.definitions, nameOf(schedule), range);
   }
 

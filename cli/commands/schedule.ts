@@ -1,7 +1,6 @@
-import { ScheduleNotFoundError, ScheduleOverlapPolicy } from '@temporalio/client';
+import { ScheduleOverlapPolicy } from '@temporalio/client';
 import type { Command } from 'commander';
-import { InvalidRequestError, InvalidRunRequestError } from '../../sdk/errors/errors';
-import { scheduleIdOf } from '../../sdk/automation/schedules/schedule';
+import { InvalidRunRequestError } from '../../sdk/errors/errors';
 import { previewTicks } from '../../sdk/automation/schedules/schedule-ticks';
 import { openCliContext, type CliContext } from '../cli-context';
 import { positiveInt, withCommonOptions, withJsonOption } from '../common-options';
@@ -10,24 +9,12 @@ import { formatTime, log, out, printJson, printTable } from '../output';
 import { backfillSchedule } from '../../client/schedule-backfill';
 import { describeCadence } from '../../client/schedule-options';
 import { resolveScheduleName } from '../../client/schedule-name';
+import { deployedScheduleHandle } from '../../client/schedule-control';
 import { scheduleStatuses } from '../../client/schedule-status';
 
-/** A schedule in the code that was never deployed (or was deleted). */
-class ScheduleNotDeployedError extends InvalidRequestError {
-  readonly code = 'STRATUM_SCHEDULE_NOT_DEPLOYED';
-}
-
-/** The Temporal handle of a schedule named in the code; refuses unknown names and undeployed schedules. */
-async function deployedHandle(ctx: CliContext, name: string) {
-  const schedule = resolveScheduleName(ctx.definitions, name);
-  const handle = ctx.client.schedule.getHandle(scheduleIdOf(schedule.name));
-  try {
-    await handle.describe();
-  } catch (error) {
-    if (error instanceof ScheduleNotFoundError) throw new ScheduleNotDeployedError(`Schedule "${name}" is in the code but not in the cluster; run \`stratum deploy\` first.`);
-    throw error;
-  }
-  return handle;
+/** The Temporal handle of a schedule named in the code; refuses unknown names and undeployed schedules (`ScheduleNotDeployedError`). */
+function deployedHandle(ctx: CliContext, name: string) {
+  return deployedScheduleHandle(ctx.client, ctx.definitions, name);
 }
 
 /** `stratum schedule list|preview|pause|unpause|trigger|backfill`. */
