@@ -1,6 +1,5 @@
-import type { LogLevel } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { DefaultLogger, Runtime, type LogEntry, type LogLevel } from '@temporalio/worker';
 import { RunFailedError, StratumClient } from '../../client/stratum-client';
 import { openCatalog } from '../../sdk/catalog';
 import type { AnyAssetDefinition, Definitions } from '../../sdk/definitions/definitions';
@@ -19,9 +18,9 @@ import { TestEnvironmentClosedError } from './testing-errors';
 export interface StratumTestEnvironmentOptions extends TestServerOptions {
   /**
    * Level of Temporal's own log (worker and connection messages, "Activity failed" warnings),
-   * applied when `stratum/testing` is the first to start Temporal's runtime in this process.
-   * Default `'ERROR'`: a failing asset in a test is expected, not noise. What steps log through
-   * `ctx.log` is in `result.logs` whatever the level.
+   * printed to stderr, when `stratum/testing` is the first to start Temporal's runtime in this
+   * process. Default `'ERROR'`: a failing asset in a test is expected, not noise. What steps log
+   * through `ctx.log`, and their errors, are in the run result (`logs`, `error`) instead.
    */
   temporalLogLevel?: LogLevel;
 }
@@ -201,8 +200,14 @@ function uniqueTaskQueue(): string {
  * created one (then its logger stays).
  */
 function installTestRuntime(level: LogLevel): void {
+  // Steps' own lines and failures are in the run result (`logs`, `error`); print the rest.
+  const print = (entry: LogEntry): void => {
+    const component = entry.meta?.['sdkComponent'];
+    if (component === 'activity' || component === 'workflow') return;
+    process.stderr.write(`[temporal ${entry.level}] ${entry.message}\n`);
+  };
   try {
-    Runtime.install({ logger: new DefaultLogger(level) });
+    Runtime.install({ logger: new DefaultLogger(level, print) });
   } catch {
     // Already installed or instantiated (a Worker or connection exists): keep it.
   }
