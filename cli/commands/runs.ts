@@ -1,26 +1,16 @@
 import type { Command } from 'commander';
-import { InvalidRequestError } from '../../sdk/errors/errors';
+import { UnknownRunError } from '../../client/client-errors';
+import { findRun as findRunOrNull } from '../../client/find-run';
 import type { Catalog } from '../../sdk/catalog';
 import { openCliContext } from '../cli-context';
 import { positiveInt, withCommonOptions, withJsonOption } from '../common-options';
 import { formatDuration, formatTime, log, out, printJson, printTable } from '../output';
 import { workflowUrl } from '../watch-run';
 
-/** A run id or workflow id that the catalog does not know. */
-class UnknownRunError extends InvalidRequestError {
-  readonly code = 'STRATUM_UNKNOWN_RUN';
-}
-
-/** Recent runs searched for a workflow id that does not end with the run id (a schedule's tick, `stratum/schedule/<name>-<time>`). */
-const WORKFLOW_ID_SCAN = 10_000;
-
+/** The run with its steps, by run id or workflow id; {@link UnknownRunError} when the catalog has none. */
 async function findRun(catalog: Catalog, idOrWorkflowId: string) {
-  let run = await catalog.getRun(idOrWorkflowId.startsWith('stratum/') ? idOrWorkflowId.split('/').pop()! : idOrWorkflowId);
-  if (!run && idOrWorkflowId.startsWith('stratum/')) {
-    const match = (await catalog.listRuns({ limit: WORKFLOW_ID_SCAN })).find((r) => r.workflowId === idOrWorkflowId);
-    if (match) run = await catalog.getRun(match.runId);
-  }
-  if (!run) throw new UnknownRunError(`No run ${idOrWorkflowId} in the catalog. \`stratum runs list\` shows recent runs.`);
+  const run = await findRunOrNull(catalog, idOrWorkflowId);
+  if (!run) throw new UnknownRunError(idOrWorkflowId);
   return run;
 }
 
