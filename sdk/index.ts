@@ -52,7 +52,7 @@ export type { IOManager, Serializer, StorageSlot, StoredValue } from './definiti
 export type { PlanRequest } from './planning/planner';
 export type { Plan, PlanStep, RunResult, StepOutcome, MaterializationSummary, ObservationSummary, PlanCheck, AssetCheckResultSummary } from './protocol/plan';
 export { CheckOutcome } from './catalog/check-result';
-export type { Catalog, MaterializationRecord, RunRecord, AssetSummary } from './catalog/catalog';
+export type { CatalogReader, MaterializationRecord, RunRecord, AssetSummary } from './catalog/catalog';
 export type { CheckResultRecord } from './catalog/check-result';
 export {
   StratumError,

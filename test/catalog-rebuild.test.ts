@@ -1,6 +1,6 @@
 import { rebuildCatalog } from '../client/catalog-rebuild';
 import { RunFailedError } from '../client/stratum-client';
-import { type Catalog } from '../sdk';
+import type { Catalog } from '../sdk/catalog';
 import { openCatalog } from '../sdk/catalog';
 import { StratumSearchAttributes } from '../sdk/protocol/search-attributes';
 import defs from './fixtures/rebuild-defs';

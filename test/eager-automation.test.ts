@@ -5,9 +5,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { asset, assetJob, assetSensor, dailyPartitions, Definitions, EAGER_AUTOMATION_SENSOR, eagerReadiness, InvalidDefinitionError, runFailureSensor, runStatusSensor, SensorRunTags, type Catalog } from '../sdk';
+import { asset, assetJob, assetSensor, dailyPartitions, Definitions, EAGER_AUTOMATION_SENSOR, eagerReadiness, InvalidDefinitionError, runFailureSensor, runStatusSensor, SensorRunTags } from '../sdk';
 import { createPlan } from '../sdk/planning/planner';
-import { openCatalog } from '../sdk/catalog';
+import { openCatalog, type Catalog } from '../sdk/catalog';
 import { SkipReason, type AnySensorDefinition, type SensorEvaluationContext } from '../sdk/automation/sensors/sensor-definition';
 import { captureError } from './harness/wait';
 import { sensorNamed } from '../sdk/automation/sensors/code-location-sensors';

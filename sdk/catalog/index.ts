@@ -9,6 +9,8 @@ export type {
   ObservationInput,
   ObservationRecord,
   Catalog,
+  CatalogReader,
+  CatalogWriter,
   FinishedRunStatus,
   ListRunsOptions,
   LogLine,

@@ -1,4 +1,4 @@
-import type { Catalog } from '../catalog';
+import type { CatalogReader } from '../catalog';
 import type { Definitions } from './definitions';
 import type { PartitionContext, PartitionsDefinition } from '../partitions';
 
@@ -15,7 +15,7 @@ export function dynamicPartitionNames(def: PartitionsDefinition | null): string[
  * in the catalog, for the given partitions definitions (default: every asset's).
  */
 export async function loadPartitionContext(
-  catalog: Catalog,
+  catalog: CatalogReader,
   definitions: Definitions,
   only?: readonly (PartitionsDefinition | null)[],
 ): Promise<PartitionContext> {

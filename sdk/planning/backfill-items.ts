@@ -1,5 +1,5 @@
 import type { BackfillItem, BackfillItemsPage, BackfillPartitions, BackfillRequest } from '../protocol/backfill';
-import type { Catalog } from '../catalog';
+import type { CatalogReader } from '../catalog';
 import type { Definitions } from '../definitions/definitions';
 import { InvalidRunRequestError } from '../errors/errors';
 import { defaultMappingFor, samePartitions, type PartitionContext, type PartitionMapping, type PartitionsDefinition } from '../partitions';
@@ -86,7 +86,7 @@ function itemOf(keys: string[], chunked: boolean): Omit<BackfillItem, 'after'> {
  */
 export async function backfillItemsPage(
   definitions: Definitions,
-  catalog: Catalog,
+  catalog: CatalogReader,
   plan: Plan,
   request: { partitions: BackfillPartitions; only: BackfillRequest['only']; offset: number; limit: number },
   ctx: PartitionContext,
@@ -133,7 +133,7 @@ export async function backfillItemsPage(
 /** Items a backfill will run (after `only`), for its progress total; reads the catalog page by page. */
 export async function countBackfillItems(
   definitions: Definitions,
-  catalog: Catalog,
+  catalog: CatalogReader,
   plan: Plan,
   request: { partitions: BackfillPartitions; only: BackfillRequest['only'] },
   ctx: PartitionContext,

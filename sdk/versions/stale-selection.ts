@@ -1,4 +1,4 @@
-import type { Catalog } from '../catalog';
+import type { CatalogReader } from '../catalog';
 import type { Definitions } from '../definitions/definitions';
 import { InvalidRunRequestError } from '../errors/errors';
 import type { PartitionContext } from '../partitions';
@@ -26,7 +26,7 @@ export interface StaleSelection {
  */
 export async function staleSelection(
   definitions: Definitions,
-  catalog: Catalog,
+  catalog: CatalogReader,
   selection: string,
   partitionKey: string | null,
   options: { partitionContext?: PartitionContext } = {},

@@ -1,4 +1,4 @@
-import type { AssetVersionRecord, Catalog } from '../catalog';
+import type { AssetVersionRecord, CatalogReader } from '../catalog';
 import type { Definitions } from '../definitions/definitions';
 import { UnknownSelectionError } from '../errors/errors';
 import { inputDataVersionOf, type InputDataVersion } from './input-data-version';
@@ -87,12 +87,12 @@ export class StalenessResolver {
 
   constructor(
     readonly definitions: Definitions,
-    readonly catalog: Catalog,
+    readonly catalog: CatalogReader,
     readonly partitionContext: PartitionContext,
   ) {}
 
   /** A resolver whose partition context is loaded from the catalog (dynamic partitions). */
-  static async create(definitions: Definitions, catalog: Catalog, options: StalenessOptions = {}): Promise<StalenessResolver> {
+  static async create(definitions: Definitions, catalog: CatalogReader, options: StalenessOptions = {}): Promise<StalenessResolver> {
     return new StalenessResolver(definitions, catalog, options.partitionContext ?? (await loadPartitionContext(catalog, definitions)));
   }
 
@@ -237,7 +237,7 @@ function entry(assetKey: string, partitionKey: string | null, row: AssetVersionR
  */
 export async function assetStaleness(
   definitions: Definitions,
-  catalog: Catalog,
+  catalog: CatalogReader,
   assetKey: string,
   partitionKeys: readonly (string | null)[] | 'all' = 'all',
   options: StalenessOptions = {},

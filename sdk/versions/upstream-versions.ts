@@ -1,4 +1,4 @@
-import type { Catalog, AssetVersionRecord } from '../catalog';
+import type { CatalogReader, AssetVersionRecord } from '../catalog';
 import type { Definitions } from '../definitions/definitions';
 import { inputDataVersionOf, type InputDataVersion } from './input-data-version';
 import { defaultMappingFor, type PartitionContext } from '../partitions';
@@ -30,7 +30,7 @@ export function upstreamKeysOf(defs: Definitions, node: AssetNode, partitionKey:
 
 /** The current data version of upstream partitions: latest materializations, or latest observations of a source. */
 export async function currentVersions(
-  catalog: Catalog,
+  catalog: CatalogReader,
   defs: Definitions,
   assetKey: string,
   keys: readonly string[] | 'all' | null,
@@ -47,7 +47,7 @@ export async function currentVersions(
  * What a step records before it loads its inputs, and what staleness compares against.
  */
 export async function inputDataVersionsNow(
-  catalog: Catalog,
+  catalog: CatalogReader,
   defs: Definitions,
   node: AssetNode,
   partitionKeys: readonly (string | null)[],

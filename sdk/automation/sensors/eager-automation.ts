@@ -1,4 +1,4 @@
-import type { Catalog, MaterializationRecord } from '../../catalog';
+import type { CatalogReader, MaterializationRecord } from '../../catalog';
 import type { Definitions } from '../../definitions/definitions';
 import { loadPartitionContext } from '../../definitions/partition-context';
 import { defaultMappingFor, type PartitionContext, type PartitionMapping } from '../../partitions';
@@ -48,7 +48,7 @@ export type EagerReadiness =
  * from the dependency's partition mapping; an unpartitioned eager asset compares with each
  * upstream's newest materialization of any partition.
  */
-export async function eagerReadiness(catalog: Catalog, definitions: Definitions, assetKey: string, partitionKey: string | null, ctx: PartitionContext): Promise<EagerReadiness> {
+export async function eagerReadiness(catalog: CatalogReader, definitions: Definitions, assetKey: string, partitionKey: string | null, ctx: PartitionContext): Promise<EagerReadiness> {
   const node = definitions.assetNodes.get(assetKey);
   if (!node) return { ready: false, reason: `"${assetKey}" is not an asset of these definitions` };
   const last = await catalog.latestMaterialization(assetKey, node.partitions === null ? null : partitionKey);

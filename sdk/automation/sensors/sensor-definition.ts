@@ -1,4 +1,4 @@
-import type { Catalog } from '../../catalog';
+import type { CatalogReader } from '../../catalog';
 import type { Definitions } from '../../definitions/definitions';
 import type { Duration } from '../../definitions/duration';
 import type { StepLogger } from '../../definitions/op-context';
@@ -45,7 +45,7 @@ export interface SensorEvaluationContext {
   /** Evaluation time. */
   readonly now: Date;
   /** Read access to the catalog (latest materializations, partition statuses). */
-  readonly catalog: Catalog;
+  readonly catalog: CatalogReader;
   readonly definitions: Definitions;
 }
 

@@ -1,6 +1,6 @@
 import { validateName } from '../asset-key';
 import type { AssetRef } from '../asset-ref';
-import type { Catalog } from '../../catalog';
+import type { CatalogReader } from '../../catalog';
 import { durationToMs, type Duration } from '../duration';
 import { InvalidDefinitionError } from '../../errors/errors';
 import type { StepLogger } from '../op-context';
@@ -30,7 +30,7 @@ export type AssetCheckOutput =
     };
 
 /** Read access to the catalog a check gets (freshness checks read the last materialization). */
-export type AssetCheckCatalog = Pick<Catalog, 'latestMaterialization' | 'materializationHistory' | 'partitionStatus'>;
+export type AssetCheckCatalog = Pick<CatalogReader, 'latestMaterialization' | 'materializationHistory' | 'partitionStatus'>;
 
 /** The context a check function receives as its second argument. */
 export interface AssetCheckContext<TResources = Record<string, unknown>> {
