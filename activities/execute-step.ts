@@ -11,6 +11,8 @@ import type { MaterializationSummary, ObservationSummary, StepActivityInput, Ste
 import { inputDataVersionsNow } from '../sdk/versions/upstream-versions';
 import type { StepSpec } from '../sdk/definitions/step-spec';
 import { zodProblems } from '../sdk/errors/zod-problems';
+import type { IOManager, StorageSlot, StoredValue } from '../sdk/definitions/io/io-manager';
+import { UnserializableValueError } from '../sdk/definitions/io/unserializable-value-error';
 import { loadStepInputs, stepPartitionKeys, stepTimeWindow } from './load-inputs';
 import type { ResourcePool } from './resource-pool';
 import { BufferedStepLogger } from './step-logger';
@@ -152,12 +154,16 @@ async function storeOutputs(
     }
     const manager = deps.definitions.ioManager(output.ioManager);
     if (output.assetKey === null) {
-      await manager.store({ assetKey: null, stepKey: spec.key, outputName: output.name, partitionKey: null, runId: input.runId }, outputValue);
+      await storeValue(manager, { assetKey: null, stepKey: spec.key, outputName: output.name, partitionKey: null, runId: input.runId }, outputValue);
       continue;
     }
     const partitionValues = valuesByPartition(ctx, outputValue);
+    // An asset that returns nothing is almost always a bug (a forgotten `return`): refuse it unless its output schema allows it.
+    const missingValue = output.schema ? undefined : partitionValues.find(([, v]) => v === undefined);
+    if (missingValue) throw undefinedOutput(spec, output.assetKey, missingValue[0]);
     for (const [partitionKey, partitionValue] of partitionValues) {
-      const stored = await manager.store(
+      const stored = await storeValue(
+        manager,
         { assetKey: output.assetKey, stepKey: spec.key, outputName: output.name, partitionKey, runId: input.runId },
         partitionValue,
       );
@@ -190,6 +196,48 @@ async function storeOutputs(
     }
   }
   return summaries;
+}
+
+/**
+ * Stores one value; a value the serializer refuses (NaN, a cycle, a BigInt…) fails the step at
+ * once, since storing it again can only fail again. Other errors (a full disk) are retried.
+ */
+async function storeValue(manager: IOManager, slot: StorageSlot, value: unknown): Promise<StoredValue> {
+  try {
+    return await manager.store(slot, value);
+  } catch (error) {
+    const problem = unserializableProblem(error);
+    if (problem === null) throw error;
+    const what = slot.assetKey !== null
+      ? `asset "${slot.assetKey}"${slot.partitionKey !== null ? ` (partition ${slot.partitionKey})` : ''}`
+      : `output "${slot.outputName}" of step "${slot.stepKey}"`;
+    throw ApplicationFailure.create({
+      type: 'OutputValidationError',
+      message: `Step "${slot.stepKey}" returned a value for ${what} that cannot be stored: ${problem.path === '' ? 'the value' : problem.path} ${problem.problem}. Not retried: the same value would fail again.`,
+      nonRetryable: true,
+      cause: error instanceof Error ? error : undefined,
+    });
+  }
+}
+
+/** The path and problem of a deterministic serialization failure, or null for any other error. */
+function unserializableProblem(error: unknown): { path: string; problem: string } | null {
+  if (error instanceof UnserializableValueError) return { path: error.path, problem: error.problem };
+  // A custom IO manager calling JSON.stringify itself fails the same way on every attempt.
+  if (error instanceof TypeError && /circular structure|serialize a BigInt/i.test(error.message)) {
+    return { path: '', problem: `cannot be serialized (${error.message.replace(/\s+/g, ' ')})` };
+  }
+  return null;
+}
+
+function undefinedOutput(spec: StepSpec, assetKey: string, partitionKey: string | null): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: 'OutputValidationError',
+    message:
+      `Step "${spec.key}" returned undefined for asset "${assetKey}"${partitionKey !== null ? ` (partition ${partitionKey})` : ''}: an asset must return its value. ` +
+      'Return the value (null if there is none), or declare an output schema that allows undefined (`output: z.undefined()`) to store it as undefined.',
+    nonRetryable: true,
+  });
 }
 
 /** Input data versions per materialized asset, then per partition key (null: unpartitioned). */

@@ -48,6 +48,7 @@ export type { FilesystemIOManagerOptions } from './definitions/io/filesystem-io-
 export { inMemoryIOManager } from './definitions/io/in-memory-io-manager';
 export type { InMemoryIOManager } from './definitions/io/in-memory-io-manager';
 export { jsonSerializer } from './definitions/io/io-manager';
+export { UnserializableValueError } from './definitions/io/unserializable-value-error';
 export type { IOManager, Serializer, StorageSlot, StoredValue } from './definitions/io/io-manager';
 export type { PlanRequest } from './planning/planner';
 export type { Plan, PlanStep, RunResult, StepOutcome, MaterializationSummary, ObservationSummary, PlanCheck, AssetCheckResultSummary } from './protocol/plan';

@@ -1,4 +1,5 @@
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MissingInputError } from '../../errors/errors';
@@ -16,8 +17,16 @@ export interface FilesystemIOManagerOptions {
 }
 
 /**
- * Stores each value as a file under `baseDir` (`assets/sales/orders/2024-03-01.json`),
- * written to a temporary name and renamed, so a killed worker never leaves half a file.
+ * Stores each value as a file under `baseDir` (`assets/sales/orders/2024-03-01.json`; partition
+ * keys are percent-encoded so that distinct keys always get distinct files, see
+ * `pathSegment`), written to a temporary file of its own (`<file>.<uuid>.tmp`) and
+ * renamed, so a killed worker never leaves half a file.
+ *
+ * Concurrent writes of one asset partition (two runs, or two workers, materializing it at once)
+ * all succeed, and the file then holds exactly one of the written values, whole: the one renamed
+ * last (last rename wins). Each write's catalog row records the data version of the bytes that
+ * write stored, so the latest row of a slot may describe a value that an overlapping write
+ * replaced; materialize a slot from one run at a time when that matters.
  */
 export function filesystemIOManager(options: FilesystemIOManagerOptions = {}): IOManager {
   const serializer = options.serializer ?? jsonSerializer;
@@ -29,9 +38,15 @@ export function filesystemIOManager(options: FilesystemIOManagerOptions = {}): I
       const file = fileOf(slot);
       const bytes = serializer.serialize(value);
       await mkdir(path.dirname(file), { recursive: true });
-      const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
-      await writeFile(temporary, bytes);
-      await rename(temporary, file);
+      // A name of its own per write: concurrent writes of one slot never share a temporary file.
+      const temporary = `${file}.${randomUUID()}.tmp`;
+      try {
+        await writeFile(temporary, bytes);
+        await rename(temporary, file);
+      } catch (error) {
+        await rm(temporary, { force: true }).catch(() => undefined);
+        throw error;
+      }
       return { location: pathToFileURL(file).href, dataVersion: dataVersionOf(bytes) };
     },
     async load(slot) {

@@ -1,0 +1,49 @@
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { filesystemIOManager } from '../../sdk/definitions/io/filesystem-io-manager';
+import type { StorageSlot } from '../../sdk/definitions/io/io-manager';
+
+const slot = (assetKey: string, partitionKey: string | null, runId = 'run-1'): StorageSlot => ({ assetKey, stepKey: assetKey, outputName: 'result', partitionKey, runId });
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath ?? e.path, e.name));
+}
+
+describe('filesystem IO manager', () => {
+  test('many concurrent writes of one slot all succeed and leave one written value, intact', async () => {
+    const baseDir = mkdtempSync(path.join(tmpdir(), 'stratum-io-'));
+    const io = filesystemIOManager({ baseDir });
+    const values = Array.from({ length: 200 }, (_, i) => ({ writer: i, rows: Array.from({ length: 500 }, (_, j) => `${i}-${j}`) }));
+    const stored = await Promise.all(values.map((value, i) => io.store(slot('shared/asset', '2024-03-01', `run-${i}`), value)));
+    expect(new Set(stored.map((s) => s.location)).size).toBe(1);
+    const loaded = (await io.load(slot('shared/asset', '2024-03-01'))) as (typeof values)[number];
+    expect(loaded).toEqual(values[loaded.writer]);
+    // The data version on disk is the one the winning write reported.
+    const bytes = await readFile(fileURLToPath(stored[0]!.location));
+    expect(JSON.parse(bytes.toString())).toEqual(loaded);
+    expect(stored.map((s) => s.dataVersion)).toContain(stored[loaded.writer]!.dataVersion);
+    // No temporary file is left behind.
+    expect(filesUnder(baseDir).map((f) => path.basename(f))).toEqual(['2024-03-01.json']);
+  });
+
+  test('a["."] and a/x[".."] are stored in distinct files and load back their own values', async () => {
+    const baseDir = mkdtempSync(path.join(tmpdir(), 'stratum-io-'));
+    const io = filesystemIOManager({ baseDir });
+    const slots = [slot('a', '.'), slot('a/x', '..'), slot('a', null), slot('a/x', null), slot('a', '__all__'), slot('a', '%2E')];
+    const stored = await Promise.all(slots.map((s, i) => io.store(s, { slot: i })));
+    expect(new Set(stored.map((s) => s.location)).size).toBe(slots.length);
+    for (const [i, s] of slots.entries()) expect(await io.load(s)).toEqual({ slot: i });
+    for (const file of filesUnder(baseDir)) expect(path.relative(baseDir, file).startsWith(path.join('assets', 'a'))).toBe(true);
+    expect(filesUnder(baseDir)).toHaveLength(slots.length);
+  });
+
+  test('a value the serializer refuses leaves no file behind', async () => {
+    const baseDir = mkdtempSync(path.join(tmpdir(), 'stratum-io-'));
+    const io = filesystemIOManager({ baseDir });
+    await expect(io.store(slot('a', null), { n: NaN })).rejects.toThrow(/n is NaN/);
+    expect(await io.has(slot('a', null))).toBe(false);
+  });
+});
