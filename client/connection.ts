@@ -1,6 +1,5 @@
 import { Client, Connection, type TLSConfig } from '@temporalio/client';
 import { loadClientConfigProfile, toClientOptions } from '@temporalio/envconfig';
-import { NativeConnection } from '@temporalio/worker';
 import { findRunningDevServer, startDevServer, type DevServerOptions } from '../cli/dev/dev-server';
 import { parseAddress, tcpReachable } from '../cli/dev/ports';
 import { stratumHome } from '../sdk/definitions/settings';
@@ -166,7 +165,8 @@ function proxyConfigured(): boolean {
   return ['grpc_proxy', 'https_proxy', 'http_proxy', 'GRPC_PROXY', 'HTTPS_PROXY', 'HTTP_PROXY'].some((key) => !!process.env[key]);
 }
 
-async function withTimeout<T>(promise: Promise<T>, timeoutMs: number, onLateResult: (value: T) => void): Promise<T | typeof TIMED_OUT> {
+/** `promise`, or {@link TIMED_OUT} after `timeoutMs`; a result arriving later goes to `onLateResult` (to close it). */
+export async function withTimeout<T>(promise: Promise<T>, timeoutMs: number, onLateResult: (value: T) => void): Promise<T | typeof TIMED_OUT> {
   let timer: NodeJS.Timeout | undefined;
   let timedOut = false;
   const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
@@ -187,9 +187,11 @@ async function withTimeout<T>(promise: Promise<T>, timeoutMs: number, onLateResu
     clearTimeout(timer);
   }
 }
-const TIMED_OUT = Symbol('timed out');
+/** What {@link withTimeout} resolves with when time ran out. */
+export const TIMED_OUT = Symbol('timed out');
 
-async function failFastIfClosed(target: TemporalTarget, timeoutMs: number): Promise<void> {
+/** Throws {@link TemporalUnreachableError} at once when nothing accepts TCP connections at `target` (skipped behind a proxy). */
+export async function failFastIfClosed(target: TemporalTarget, timeoutMs: number): Promise<void> {
   if (proxyConfigured()) return;
   const { host, port } = parseAddress(target.address);
   if (!Number.isInteger(port) || port <= 0 || port > 65535) {
@@ -200,7 +202,8 @@ async function failFastIfClosed(target: TemporalTarget, timeoutMs: number): Prom
   }
 }
 
-function errorText(error: unknown): string {
+/** The message of an error, or the value as text. */
+export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
@@ -231,29 +234,6 @@ export async function connectClient(
     throw new TemporalUnreachableError(target.address, target.source, errorText(error), { cause: error });
   }
   return { connection, client: new Client({ connection, namespace: target.namespace }) };
-}
-
-/**
- * Connect a worker's {@link NativeConnection} to `target`, failing within `timeoutMs`
- * (default 10 s) with {@link TemporalUnreachableError} instead of hanging.
- */
-export async function connectNative(target: TemporalTarget, options: { timeoutMs?: number } = {}): Promise<NativeConnection> {
-  const timeoutMs = options.timeoutMs ?? 10_000;
-  await failFastIfClosed(target, timeoutMs);
-  try {
-    const connecting = NativeConnection.connect({
-      address: target.address,
-      ...(target.tls !== undefined ? { tls: target.tls } : {}),
-      ...(target.apiKey !== undefined ? { apiKey: target.apiKey } : {}),
-      ...(target.metadata !== undefined ? { metadata: target.metadata } : {}),
-    });
-    const result = await withTimeout(connecting, timeoutMs, (late) => void late.close().catch(() => undefined));
-    if (result === TIMED_OUT) throw new Error(`no answer within ${Math.round(timeoutMs / 1000)} s`);
-    return result;
-  } catch (error) {
-    if (error instanceof TemporalUnreachableError) throw error;
-    throw new TemporalUnreachableError(target.address, target.source, errorText(error), { cause: error });
-  }
 }
 
 /** Connect, ask for system info and the namespace, disconnect. */
