@@ -8,7 +8,9 @@ import * as os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { asset, Definitions, dynamicPartitions, inMemoryIOManager, schedule, sensor, skip } from 'stratum';
+import { openCatalog } from '../../sdk/catalog';
 import {
+  CatalogNotEmptyError,
   InvalidTriggerPayloadError,
   ScheduleNotDeployedError,
   StratumClient,
@@ -163,6 +165,22 @@ test('dynamic partitions through the client, then a run of a new partition', asy
   expect(result).toMatchObject({ status: 'succeeded', partitionKey: 'acme' });
   expect(await stratum.removeDynamicPartitions('client_it_customers', ['globex', 'initech'])).toMatchObject({ removed: ['globex'], notFound: ['initech'] });
   await expect(stratum.start({ selection: 'client_it/customer_report', partitionKey: 'globex' })).rejects.toThrow(/globex/);
+});
+
+test('rebuildCatalog re-creates the runs of this task queue from history into an empty catalog, never into a used one', async () => {
+  await expect(stratum.rebuildCatalog({ into: stratum.catalog })).rejects.toBeInstanceOf(CatalogNotEmptyError);
+  const into = await openCatalog(':memory:');
+  try {
+    const report = await stratum.rebuildCatalog({ into, filter: `TaskQueue = '${t.taskQueue}'` });
+    const live = (await stratum.listRuns({ limit: 1_000 })).filter((r) => r.endedAt !== null);
+    expect(report.runs).toBeGreaterThanOrEqual(live.length);
+    const rebuilt = await into.listRuns({ limit: 1_000 });
+    for (const run of live) expect(rebuilt.find((r) => r.runId === run.runId)?.status).toBe(run.status);
+    // Dynamic partition keys are not in history: copied from the client's catalog.
+    expect(await into.dynamicPartitionKeys('client_it_customers')).toEqual(['acme']);
+  } finally {
+    await into.close();
+  }
 });
 
 test('connect refuses clearly when no server is configured and no dev server runs; it never starts one', async () => {
