@@ -2,7 +2,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { AssetCheckContext, AssetCheckDefinition, AssetCheckOutput } from '../sdk/definitions/checks/asset-check';
 import type { Catalog } from '../sdk/catalog';
 import type { Definitions } from '../sdk/definitions/definitions';
-import { AssetCheckFailedError, InvalidCheckResultError, MissingInputError, NonRetryableError, UserCodeError } from '../sdk/errors/errors';
+import { AssetCheckFailedError, InvalidCheckResultError, MissingInputError, NonRetryableError, UserCodeError } from '../sdk/errors';
 import { loadPartitionContext } from '../sdk/definitions/partition-context';
 import type { AssetCheckResultSummary, PlanStep, StepActivityInput, StepActivityResult } from '../sdk/protocol/plan';
 import type { ResourcePool } from './resource-pool';

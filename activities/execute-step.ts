@@ -2,7 +2,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Catalog } from '../sdk/catalog';
 import type { Definitions } from '../sdk/definitions/definitions';
 import { loadPartitionContext } from '../sdk/definitions/partition-context';
-import { NonRetryableError, OutputValidationError, StratumError, UserCodeError } from '../sdk/errors/errors';
+import { NonRetryableError, OutputValidationError, StratumError, UserCodeError } from '../sdk/errors';
 import type { OpContext } from '../sdk/definitions/op-context';
 import type { InputDataVersion } from '../sdk/versions/input-data-version';
 import { checkObservation } from '../sdk/definitions/observable-source-asset';

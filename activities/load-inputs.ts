@@ -1,7 +1,7 @@
 import type { Catalog } from '../sdk/catalog';
 import type { Definitions } from '../sdk/definitions/definitions';
 import type { SourceObservation } from '../sdk/definitions/observable-source-asset';
-import { OutputValidationError } from '../sdk/errors/errors';
+import { OutputValidationError } from '../sdk/errors';
 import { defaultMappingFor, type PartitionContext, type PartitionsDefinition, type UpstreamPartitions } from '../sdk/partitions';
 import type { PlanStep, StepActivityInput } from '../sdk/protocol/plan';
 import type { StepInputSource, StepSpec } from '../sdk/definitions/step-spec';

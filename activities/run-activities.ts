@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Catalog } from '../sdk/catalog';
 import type { Definitions } from '../sdk/definitions/definitions';
-import { UnknownStepError } from '../sdk/errors/errors';
+import { UnknownStepError } from '../sdk/errors';
 import { loadPartitionContext } from '../sdk/definitions/partition-context';
 import type { PartitionsDefinition } from '../sdk/partitions';
 import type { Plan, RunResult } from '../sdk/protocol/plan';

@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Catalog } from '../sdk/catalog';
 import type { Definitions } from '../sdk/definitions/definitions';
-import { StratumError } from '../sdk/errors/errors';
+import { StratumError } from '../sdk/errors';
 import { loadPartitionContext } from '../sdk/definitions/partition-context';
 import { createPlan } from '../sdk/planning/planner';
 import { SCHEDULE, type PlanScheduledRunInput, type PlanScheduledRunResult } from '../sdk/protocol/schedule-contract';

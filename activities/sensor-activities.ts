@@ -3,7 +3,7 @@ import { activityInfo, ApplicationFailure, getClient, log as activityLog } from 
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Catalog } from '../sdk/catalog';
 import type { Definitions } from '../sdk/definitions/definitions';
-import { InvalidRunRequestError, NonRetryableError, StratumError } from '../sdk/errors/errors';
+import { InvalidRunRequestError, NonRetryableError, StratumError } from '../sdk/errors';
 import { loadPartitionContext } from '../sdk/definitions/partition-context';
 import type { PartitionContext } from '../sdk/partitions';
 import { runWorkflowId, type Plan } from '../sdk/protocol/plan';

@@ -1,7 +1,7 @@
 import type { Client, Connection } from '@temporalio/client';
 import { openCatalog, type Catalog } from '../sdk/catalog';
 import type { Definitions } from '../sdk/definitions/definitions';
-import { InvalidRunRequestError } from '../sdk/errors/errors';
+import { InvalidRunRequestError } from '../sdk/errors';
 import { defaultCatalogLocation, defaultTaskQueue } from '../sdk/definitions/settings';
 import { createWorker, type StratumWorker } from '../worker/create-worker';
 import { connectClient, resolveTemporalTarget, type TemporalTarget } from '../client/connection';

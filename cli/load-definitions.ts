@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Definitions } from '../sdk/definitions/definitions';
-import { StratumError } from '../sdk/errors/errors';
+import { StratumError } from '../sdk/errors';
 import { validateDefinitions } from '../sdk/planning/validate-definitions';
 
 /** The definitions module could not be found or does not export a `Definitions`. */

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { StratumError } from '../sdk/errors/errors';
+import { StratumError } from '../sdk/errors';
 import { COMMANDS, type CommandEntry } from './command-index';
 import { log } from './output';
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { InvalidRunRequestError } from '../sdk/errors/errors';
+import { InvalidRunRequestError } from '../sdk/errors';
 
 /** Parses `--config`: inline JSON, or `@path/to/file.json`. */
 export function parseConfigOption(value: string | undefined): Record<string, unknown> | undefined {

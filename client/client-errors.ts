@@ -1,4 +1,4 @@
-import { InvalidRequestError } from '../sdk/errors/errors';
+import { InvalidRequestError } from '../sdk/errors';
 
 /** A run id (or workflow id) that the catalog does not know. */
 export class UnknownRunError extends InvalidRequestError {

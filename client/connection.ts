@@ -3,6 +3,7 @@ import { loadClientConfigProfile, toClientOptions } from '@temporalio/envconfig'
 import { findRunningDevServer, startDevServer, type DevServerOptions } from '../cli/dev/dev-server';
 import { parseAddress, tcpReachable } from '../cli/dev/ports';
 import { stratumHome } from '../sdk/definitions/settings';
+import { StratumError } from '../sdk/errors';
 
 /** Where Stratum connects to Temporal, and where that setting came from. */
 export interface TemporalTarget {
@@ -58,7 +59,7 @@ export interface ResolvedTemporalTarget {
 }
 
 /** The Temporal server did not answer in time. */
-export class TemporalUnreachableError extends Error {
+export class TemporalUnreachableError extends StratumError {
   /** Stable error code. */
   readonly code = 'STRATUM_TEMPORAL_UNREACHABLE';
 
@@ -93,7 +94,7 @@ function unreachableAdvice(address: string, source: TemporalTarget['source']): s
 }
 
 /** The Temporal config file or its environment variables are invalid. */
-export class TemporalConfigError extends Error {
+export class TemporalConfigError extends StratumError {
   /** Stable error code. */
   readonly code = 'STRATUM_TEMPORAL_CONFIG_INVALID';
 
@@ -108,7 +109,7 @@ export class TemporalConfigError extends Error {
 }
 
 /** No Temporal server is configured and no local dev server is running, and starting one was not requested. */
-export class TemporalNotConfiguredError extends Error {
+export class TemporalNotConfiguredError extends StratumError {
   /** Stable error code. */
   readonly code = 'STRATUM_TEMPORAL_NOT_CONFIGURED';
 

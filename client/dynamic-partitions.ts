@@ -1,6 +1,6 @@
 import type { Catalog } from '../sdk/catalog';
 import type { Definitions } from '../sdk/definitions/definitions';
-import { InvalidRequestError } from '../sdk/errors/errors';
+import { InvalidRequestError } from '../sdk/errors';
 import { dynamicPartitionNames } from '../sdk/definitions/partition-context';
 import { partitionKeyProblem } from '../sdk/partitions';
 import { suggestSimilar } from '../sdk/errors/suggest';

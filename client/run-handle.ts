@@ -1,6 +1,6 @@
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { StratumError } from '../sdk/errors/errors';
+import { StratumError } from '../sdk/errors';
 import { RUN_FAILED_ERROR_TYPE, type Plan, type RunResult } from '../sdk/protocol/plan';
 
 /** A run that finished with failed steps; `result` has every step's status. */

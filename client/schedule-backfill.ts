@@ -1,6 +1,6 @@
 import { ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import type { Definitions } from '../sdk/definitions/definitions';
-import { InvalidRunRequestError } from '../sdk/errors/errors';
+import { InvalidRunRequestError } from '../sdk/errors';
 import type { ResolvedSchedule } from '../sdk/automation/schedules/resolved-schedule';
 import { scheduleIdOf } from '../sdk/automation/schedules/schedule';
 import { firstTickAtOrAfter, nextTickTimes, partitionForTick } from '../sdk/automation/schedules/schedule-ticks';

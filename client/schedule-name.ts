@@ -1,5 +1,5 @@
 import type { Definitions } from '../sdk/definitions/definitions';
-import { UnknownScheduleError } from '../sdk/errors/errors';
+import { UnknownScheduleError } from '../sdk/errors';
 import type { ResolvedSchedule } from '../sdk/automation/schedules/resolved-schedule';
 import { suggestSimilar } from '../sdk/errors/suggest';
 import { resolvedSchedule } from '../sdk/planning/schedule-resolution';

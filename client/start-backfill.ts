@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Catalog } from '../sdk/catalog';
 import type { Definitions } from '../sdk/definitions/definitions';
-import { InvalidRunRequestError } from '../sdk/errors/errors';
+import { InvalidRunRequestError } from '../sdk/errors';
 import type { PartitionContext } from '../sdk/partitions';
 import { countBackfillItems } from '../sdk/planning/backfill-items';
 import { createPlan } from '../sdk/planning/planner';

@@ -79,7 +79,7 @@ export {
   StratumInvariantError,
   InvalidScheduleError,
   UnknownScheduleError,
-} from './errors/errors';
+} from './errors';
 export * from './partitions';
 export type { BackfillRequest, BackfillProgress, BackfillPartitions, BackfillStatus } from './protocol/backfill';
 export { schedule, ScheduleDefinition, ScheduleOverlap, scheduleIdOf } from './automation/schedules/schedule';

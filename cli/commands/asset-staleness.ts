@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import type { Definitions } from '../../sdk/definitions/definitions';
-import { InvalidRunRequestError } from '../../sdk/errors/errors';
+import { InvalidRunRequestError } from '../../sdk/errors';
 import { assetLineage, lineageToDot, lineageToMermaid, lineageToText, type LineageDirection } from '../../sdk/versions/lineage';
 import { resolveSelection } from '../../sdk/definitions/selection';
 import { describeStaleCause, StalenessResolver, summarizeStaleness, type PartitionStaleness } from '../../sdk/versions/staleness';

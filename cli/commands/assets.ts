@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadPartitionContext } from '../../sdk/definitions/partition-context';
 import { suggestSimilar } from '../../sdk/errors/suggest';
-import { UnknownSelectionError } from '../../sdk/errors/errors';
+import { UnknownSelectionError } from '../../sdk/errors';
 import { assetChecksJson, printAssetChecks } from '../check-results-output';
 import { StalenessResolver } from '../../sdk/versions/staleness';
 import { openCliContext } from '../cli-context';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { BackfillPartitions, BackfillProgress } from '../../sdk/protocol/backfill';
-import { InvalidRunRequestError } from '../../sdk/errors/errors';
+import { InvalidRunRequestError } from '../../sdk/errors';
 import { StratumSearchAttributes } from '../../sdk/protocol/search-attributes';
 import { openCliContext } from '../cli-context';
 import { positiveInt, withCommonOptions, withJsonOption } from '../common-options';

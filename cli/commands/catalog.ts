@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { openCatalog, parseCatalogLocation, type Catalog } from '../../sdk/catalog';
 import { diffSnapshots, snapshotCatalog } from '../../sdk/catalog/catalog-snapshot';
 import { durationToMs, type Duration } from '../../sdk/definitions/duration';
-import { InvalidRequestError } from '../../sdk/errors/errors';
+import { InvalidRequestError } from '../../sdk/errors';
 import { dynamicPartitionNames } from '../../sdk/definitions/partition-context';
 import { defaultCatalogLocation } from '../../sdk/definitions/settings';
 import { rebuildCatalog } from '../../client/catalog-rebuild';

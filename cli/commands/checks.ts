@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { InvalidRunRequestError } from '../../sdk/errors/errors';
+import { InvalidRunRequestError } from '../../sdk/errors';
 import { openCliContext } from '../cli-context';
 import { positiveInt, withCommonOptions, withJsonOption } from '../common-options';
 import { formatTime, log, out, printJson, printTable } from '../output';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { InvalidRunRequestError } from '../../sdk/errors/errors';
+import { InvalidRunRequestError } from '../../sdk/errors';
 import { resolveSelection } from '../../sdk/definitions/selection';
 import { openCliContext } from '../cli-context';
 import { withCommonOptions, withJsonOption, withRunOptions } from '../common-options';

@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import type { Catalog, PartitionStatusRecord } from '../../sdk/catalog';
 import type { Definitions } from '../../sdk/definitions/definitions';
 import { addDynamicPartitions, dynamicPartitionsUsage, removeDynamicPartitions } from '../../client/dynamic-partitions';
-import { InvalidRequestError } from '../../sdk/errors/errors';
+import { InvalidRequestError } from '../../sdk/errors';
 import { loadPartitionContext } from '../../sdk/definitions/partition-context';
 import type { AssetNode } from '../../sdk/definitions/step-spec';
 import { suggestSimilar } from '../../sdk/errors/suggest';

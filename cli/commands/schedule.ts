@@ -1,6 +1,6 @@
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import type { Command } from 'commander';
-import { InvalidRunRequestError } from '../../sdk/errors/errors';
+import { InvalidRunRequestError } from '../../sdk/errors';
 import { previewTicks } from '../../sdk/automation/schedules/schedule-ticks';
 import { openCliContext, type CliContext } from '../cli-context';
 import { positiveInt, withCommonOptions, withJsonOption } from '../common-options';

@@ -7,11 +7,12 @@ import { devServerLogFile, removeDevServerState, writeDevServerState } from './d
 import { fileOutput, OutputCapture } from './output-capture';
 import { formatAddress } from './ports';
 import { registerSearchAttributes } from './search-attributes';
+import { StratumError } from '../../sdk/errors';
 
 // Spawning the `temporal server start-dev` process, and stopping a server process by pid.
 
 /** The dev server did not start or did not answer in time; the message includes its last output lines. */
-export class DevServerStartError extends Error {
+export class DevServerStartError extends StratumError {
   /** Stable error code. */
   readonly code = 'STRATUM_DEV_SERVER_START_FAILED';
 

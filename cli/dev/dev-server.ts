@@ -8,6 +8,7 @@ import { readDevServerState, removeDevServerState, type RunningDevServer } from 
 import { DevServerPortInUseError, portFree } from './ports';
 import { startWithSdkDownload } from './sdk-download-server';
 import { findOrBuildTemporalCli, TemporalCliNotFoundError, temporalCliDownloadAllowed } from './temporal-binary';
+import { StratumError } from '../../sdk/errors';
 
 // The local Temporal dev server's life cycle: start (spawned, detached or through the SDK's
 // download fallback), find the running one, stop it. The parts live beside this file:
@@ -17,7 +18,7 @@ export type { DevServer, DevServerOptions } from './dev-server-options';
 export type { RunningDevServer } from './dev-server-state';
 
 /** A detached dev server for this project is already running. */
-export class DevServerAlreadyRunningError extends Error {
+export class DevServerAlreadyRunningError extends StratumError {
   /** Stable error code. */
   readonly code = 'STRATUM_DEV_SERVER_ALREADY_RUNNING';
 

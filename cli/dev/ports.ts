@@ -1,7 +1,8 @@
 import * as net from 'node:net';
+import { StratumError } from '../../sdk/errors';
 
 /** The port the dev server should listen on is taken by another process. */
-export class DevServerPortInUseError extends Error {
+export class DevServerPortInUseError extends StratumError {
   /** Stable error code. */
   readonly code = 'STRATUM_DEV_SERVER_PORT_IN_USE';
 

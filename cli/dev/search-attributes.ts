@@ -1,7 +1,8 @@
 import { Connection } from '@temporalio/client';
+import { StratumError } from '../../sdk/errors';
 
 /** A search attribute Stratum needs exists on the server with another type. */
-export class SearchAttributeConflictError extends Error {
+export class SearchAttributeConflictError extends StratumError {
   /** Stable error code. */
   readonly code = 'STRATUM_SEARCH_ATTRIBUTE_CONFLICT';
 

@@ -2,6 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { userCacheDir } from '../../sdk/definitions/settings';
+import { StratumError } from '../../sdk/errors';
 
 /**
  * The Temporal CLI release Stratum builds when no `temporal` binary is available.
@@ -43,7 +44,7 @@ export interface TemporalCliOptions {
  * the Temporal CLI (https://docs.temporal.io/cli) and put it on PATH, or set
  * `TEMPORAL_CLI_PATH` to the absolute path of a `temporal` executable.
  */
-export class TemporalCliNotFoundError extends Error {
+export class TemporalCliNotFoundError extends StratumError {
   /** Stable error code. */
   readonly code = 'STRATUM_TEMPORAL_CLI_NOT_FOUND';
 
@@ -69,7 +70,7 @@ export class TemporalCliNotFoundError extends Error {
 }
 
 /** `go install` of the Temporal CLI failed; the message carries the end of Go's output. */
-export class TemporalCliBuildError extends Error {
+export class TemporalCliBuildError extends StratumError {
   /** Stable error code. */
   readonly code = 'STRATUM_TEMPORAL_CLI_BUILD_FAILED';
 

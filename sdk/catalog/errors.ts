@@ -1,4 +1,4 @@
-import { StratumError } from '../errors/errors';
+import { StratumError } from '../errors';
 
 /**
  * Base class of every error the catalog throws. Each subclass has a stable `code`.

@@ -1,4 +1,4 @@
-import { InvalidDefinitionError } from '../errors/errors';
+import { InvalidDefinitionError } from '../errors';
 
 const SEGMENT = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { normalizeAssetKey } from './asset-key';
 import type { AssetInputSpec, AssetInputValues, AssetRef } from './asset-ref';
 import type { BackfillPolicy } from './backfill-policy';
-import { InvalidConfigSchemaError, InvalidDefinitionError } from '../errors/errors';
+import { InvalidConfigSchemaError, InvalidDefinitionError } from '../errors';
 import type { OpContext } from './op-context';
 import type { PartitionMapping, PartitionsDefinition } from '../partitions';
 import type { ResourceRequirements, ResourceValues } from './resource';

@@ -1,4 +1,4 @@
-import { InvalidDefinitionError } from '../errors/errors';
+import { InvalidDefinitionError } from '../errors';
 
 /**
  * How a backfill groups an asset's partitions into runs (Dagster's BackfillPolicy):

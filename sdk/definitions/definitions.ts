@@ -10,7 +10,7 @@ import {
   InvalidScheduleError,
   MissingUpstreamError,
   UnknownResourceError,
-} from '../errors/errors';
+} from '../errors';
 import type { GraphAssetDefinition } from './graph-asset';
 import type { ObservableSourceAssetDefinition } from './observable-source-asset';
 import { DEFAULT_IO_MANAGER_KEY, type IOManager } from './io/io-manager';

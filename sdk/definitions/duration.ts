@@ -1,4 +1,4 @@
-import { InvalidDefinitionError } from '../errors/errors';
+import { InvalidDefinitionError } from '../errors';
 
 /** A duration as Temporal writes it: `'500ms'`, `'5s'`, `'2m'`, `'1h'`, `'1d'`, or milliseconds. */
 export type Duration = number | `${number}${'ms' | 's' | 'm' | 'h' | 'd'}`;

@@ -1,6 +1,6 @@
 import { normalizeAssetKey } from './asset-key';
 import type { AssetInputSpec, AssetRef } from './asset-ref';
-import { InvalidDefinitionError } from '../errors/errors';
+import { InvalidDefinitionError } from '../errors';
 import { GraphBuilder, GraphDefinition, type GraphValue } from './graph';
 import type { PartitionsDefinition } from '../partitions';
 import { DEFAULT_IO_MANAGER_KEY } from './io/io-manager';

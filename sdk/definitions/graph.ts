@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { validateName } from './asset-key';
-import { DuplicateKeyError, InvalidDefinitionError } from '../errors/errors';
+import { DuplicateKeyError, InvalidDefinitionError } from '../errors';
 import type { OpDefinition } from './op';
 
 /** Where a node input comes from: another node's output, or an asset input of a graph-backed asset. */

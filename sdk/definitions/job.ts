@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { validateName } from './asset-key';
-import { InvalidDefinitionError } from '../errors/errors';
+import { InvalidDefinitionError } from '../errors';
 import type { GraphDefinition } from './graph';
 import type { PartitionsDefinition } from '../partitions';
 import type { ResourceRequirements } from './resource';

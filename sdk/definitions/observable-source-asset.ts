@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { normalizeAssetKey } from './asset-key';
 import type { AssetRef } from './asset-ref';
 import { validateStepOptions } from './asset';
-import { InvalidDefinitionError, OutputValidationError } from '../errors/errors';
+import { InvalidDefinitionError, OutputValidationError } from '../errors';
 import type { OpContext } from './op-context';
 import type { PartitionsDefinition } from '../partitions';
 import type { ResourceRequirements, ResourceValues } from './resource';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { validateName } from './asset-key';
 import { validateStepOptions } from './asset';
-import { InvalidConfigSchemaError } from '../errors/errors';
+import { InvalidConfigSchemaError } from '../errors';
 import type { OpContext } from './op-context';
 import type { ResourceRequirements, ResourceValues } from './resource';
 import type { ConfigOf, MaybePromise, StepOptions } from './step-options';

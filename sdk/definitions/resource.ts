@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { InvalidDefinitionError } from '../errors/errors';
-import { ConfigValidationError } from '../errors/errors';
+import { InvalidDefinitionError } from '../errors';
+import { ConfigValidationError } from '../errors';
 import { zodProblems } from '../errors/zod-problems';
 
 /** Options of {@link resource}. */

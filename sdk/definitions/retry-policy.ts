@@ -1,5 +1,5 @@
 import { durationToMs, type Duration } from './duration';
-import { InvalidDefinitionError } from '../errors/errors';
+import { InvalidDefinitionError } from '../errors';
 
 /**
  * How a step is retried, mapped one-to-one onto Temporal's activity RetryPolicy.

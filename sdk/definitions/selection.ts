@@ -1,5 +1,5 @@
 import type { Definitions } from './definitions';
-import { SelectionSyntaxError, UnknownSelectionError } from '../errors/errors';
+import { SelectionSyntaxError, UnknownSelectionError } from '../errors';
 import { suggestSimilar } from '../errors/suggest';
 
 /** One parsed term of a selection. */

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { isAssetInput, type AssetInputSpec, type AssetRef } from './asset-ref';
 import { durationToMs } from './duration';
-import { InvalidDefinitionError } from '../errors/errors';
+import { InvalidDefinitionError } from '../errors';
 import type { GraphDefinition } from './graph';
 import { DEFAULT_IO_MANAGER_KEY } from './io/io-manager';
 import type { PartitionMapping } from '../partitions';

@@ -1,7 +1,7 @@
 import type { BackfillItem, BackfillItemsPage, BackfillPartitions, BackfillRequest } from '../protocol/backfill';
 import type { CatalogReader } from '../catalog';
 import type { Definitions } from '../definitions/definitions';
-import { InvalidRunRequestError } from '../errors/errors';
+import { InvalidRunRequestError } from '../errors';
 import { defaultMappingFor, samePartitions, type PartitionContext, type PartitionMapping, type PartitionsDefinition } from '../partitions';
 import type { Plan } from '../protocol/plan';
 import type { StepSpec } from '../definitions/step-spec';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Definitions } from '../definitions/definitions';
-import { ConfigValidationError, InvalidRunRequestError, UnknownSelectionError } from '../errors/errors';
+import { ConfigValidationError, InvalidRunRequestError, UnknownSelectionError } from '../errors';
 import { withCheckSteps, type PlanChecksMode } from './check-steps';
 import { AssetJobDefinition } from '../definitions/job';
 import { withPlanNotifications } from './plan-notifications';

@@ -1,5 +1,5 @@
 import type { Definitions } from '../definitions/definitions';
-import { ConfigValidationError, InvalidScheduleError, StratumError } from '../errors/errors';
+import { ConfigValidationError, InvalidScheduleError, StratumError } from '../errors';
 import { TimeWindowPartitionsDefinition } from '../partitions';
 import { createPlan } from './planner';
 import type { ResolvedSchedule } from '../automation/schedules/resolved-schedule';

@@ -1,5 +1,5 @@
 import type { Definitions } from '../definitions/definitions';
-import { InvalidRunRequestError, UnknownSelectionError } from '../errors/errors';
+import { InvalidRunRequestError, UnknownSelectionError } from '../errors';
 import { suggestSimilar } from '../errors/suggest';
 
 /** Which way {@link assetLineage} walks from its asset. */

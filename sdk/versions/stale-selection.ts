@@ -1,6 +1,6 @@
 import type { CatalogReader } from '../catalog';
 import type { Definitions } from '../definitions/definitions';
-import { InvalidRunRequestError } from '../errors/errors';
+import { InvalidRunRequestError } from '../errors';
 import type { PartitionContext } from '../partitions';
 import { resolveSelection } from '../definitions/selection';
 import { AssetStatus, StalenessResolver, type PartitionStaleness } from './staleness';

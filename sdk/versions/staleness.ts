@@ -1,6 +1,6 @@
 import type { AssetVersionRecord, CatalogReader } from '../catalog';
 import type { Definitions } from '../definitions/definitions';
-import { UnknownSelectionError } from '../errors/errors';
+import { UnknownSelectionError } from '../errors';
 import { inputDataVersionOf, type InputDataVersion } from './input-data-version';
 import type { PartitionContext } from '../partitions';
 import { loadPartitionContext } from '../definitions/partition-context';

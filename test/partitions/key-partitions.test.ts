@@ -1,5 +1,5 @@
 import { expectTypeOf } from 'expect-type';
-import { StratumInvariantError } from '../../sdk/errors/errors';
+import { StratumInvariantError } from '../../sdk/errors';
 import {
   dailyPartitions,
   describePartitionKeyRange,

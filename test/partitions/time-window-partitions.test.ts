@@ -1,5 +1,5 @@
 import { CronExpressionParser } from 'cron-parser';
-import { InvalidRequestError } from '../../sdk/errors/errors';
+import { InvalidRequestError } from '../../sdk/errors';
 import {
   dailyPartitions,
   hourlyPartitions,

@@ -9,7 +9,7 @@ import type { OpDefinition } from '../../sdk/definitions/op';
 import type { OpContext, PartitionKeyRange } from '../../sdk/definitions/op-context';
 import { dynamicPartitionNames } from '../../sdk/definitions/partition-context';
 import type { StepSpec } from '../../sdk/definitions/step-spec';
-import { ConfigValidationError, OutputValidationError } from '../../sdk/errors/errors';
+import { ConfigValidationError, OutputValidationError } from '../../sdk/errors';
 import { zodProblems } from '../../sdk/errors/zod-problems';
 import type { PartitionContext, PartitionsDefinition } from '../../sdk/partitions';
 import type { PlanStep } from '../../sdk/protocol/plan';

@@ -1,4 +1,4 @@
-import { InvalidRequestError, StratumError } from '../../sdk/errors/errors';
+import { InvalidRequestError, StratumError } from '../../sdk/errors';
 
 /** `valueOf` asked for an asset (or partition) that the run did not materialize. */
 export class ValueNotMaterializedError extends InvalidRequestError {

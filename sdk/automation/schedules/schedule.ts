@@ -1,7 +1,7 @@
 import { CronExpressionParser } from 'cron-parser';
 import { validateName } from '../../definitions/asset-key';
 import { durationToMs, type Duration } from '../../definitions/duration';
-import { InvalidScheduleError } from '../../errors/errors';
+import { InvalidScheduleError } from '../../errors';
 import { AssetJobDefinition, JobDefinition, type AnyJobDefinition } from '../../definitions/job';
 import { ZoneClock } from '../../partitions/keys/zone-clock';
 import { CRON_MACROS } from '../../partitions/keys/cron-expression';

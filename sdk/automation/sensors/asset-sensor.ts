@@ -1,5 +1,5 @@
 import type { Definitions } from '../../definitions/definitions';
-import { InvalidDefinitionError } from '../../errors/errors';
+import { InvalidDefinitionError } from '../../errors';
 import type { AnyJobDefinition } from '../../definitions/job';
 import type { AssetMaterializedEvent, SensorTrigger } from '../../protocol/sensor-contract';
 import { skip, type AnySensorDefinition, type SensorEvaluationContext, type SensorResult, type SensorStatus } from './sensor-definition';

@@ -1,5 +1,5 @@
 import type { Definitions } from '../../definitions/definitions';
-import { DuplicateKeyError } from '../../errors/errors';
+import { DuplicateKeyError } from '../../errors';
 import { eagerAutomationSensors } from './eager-automation';
 import type { AnySensorDefinition } from './sensor-definition';
 

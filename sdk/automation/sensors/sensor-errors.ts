@@ -1,4 +1,4 @@
-import { InvalidRequestError } from '../../errors/errors';
+import { InvalidRequestError } from '../../errors';
 import { suggestSimilar } from '../../errors/suggest';
 
 /**

@@ -1,6 +1,6 @@
 import type { AssetRef } from '../../definitions/asset-ref';
 import type { Definitions } from '../../definitions/definitions';
-import { InvalidDefinitionError } from '../../errors/errors';
+import { InvalidDefinitionError } from '../../errors';
 import { AssetJobDefinition, type AnyJobDefinition } from '../../definitions/job';
 import { resolveSelection } from '../../definitions/selection';
 import { suggestSimilar } from '../../errors/suggest';

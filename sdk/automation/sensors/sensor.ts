@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Definitions } from '../../definitions/definitions';
 import { durationToMs, type Duration } from '../../definitions/duration';
-import { InvalidDefinitionError } from '../../errors/errors';
+import { InvalidDefinitionError } from '../../errors';
 import type { AnyJobDefinition } from '../../definitions/job';
 import type { SensorTrigger } from '../../protocol/sensor-contract';
 import { skip, type AnySensorDefinition, type SensorEvaluationContext, type SensorResult, type SensorStatus } from './sensor-definition';

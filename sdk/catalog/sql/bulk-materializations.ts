@@ -1,5 +1,5 @@
 import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
-import { StratumInvariantError } from '../../errors/errors';
+import { StratumInvariantError } from '../../errors';
 import { NO_PARTITION, type AssetPartitionsTable, type AssetsTable, type CatalogDatabase, type MaterializationsTable } from './schema';
 import type { CatalogDialect } from './write-transaction';
 

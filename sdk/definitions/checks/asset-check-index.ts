@@ -1,5 +1,5 @@
 import { AssetCheckDefinition } from './asset-check';
-import { DuplicateKeyError, InvalidDefinitionError, UnknownResourceError } from '../../errors/errors';
+import { DuplicateKeyError, InvalidDefinitionError, UnknownResourceError } from '../../errors';
 import type { ResourceDefinition } from '../resource';
 import type { AssetNode } from '../step-spec';
 import { suggestSimilar } from '../../errors/suggest';

@@ -2,7 +2,7 @@ import { validateName } from '../asset-key';
 import type { AssetRef } from '../asset-ref';
 import type { CatalogReader } from '../../catalog';
 import { durationToMs, type Duration } from '../duration';
-import { InvalidDefinitionError } from '../../errors/errors';
+import { InvalidDefinitionError } from '../../errors';
 import type { StepLogger } from '../op-context';
 import type { ResourceDefinition, ResourceRequirements, ResourceValues } from '../resource';
 import { resolveRetryPolicy, type ResolvedRetryPolicy, type RetryPolicy } from '../retry-policy';

@@ -1,6 +1,6 @@
 import type { AssetRef } from '../asset-ref';
 import { assetCheck, type AssetCheckDefinition, type AssetCheckSeverity } from './asset-check';
-import { InvalidDefinitionError } from '../../errors/errors';
+import { InvalidDefinitionError } from '../../errors';
 
 /** Options of {@link rowCountCheck}. */
 export interface RowCountCheckOptions {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { MissingInputError } from '../../errors/errors';
+import { MissingInputError } from '../../errors';
 import { defaultStorageDir } from '../settings';
 import { dataVersionOf } from './data-version';
 import { jsonSerializer, type IOManager, type Serializer, type StorageSlot, type StoredValue } from './io-manager';

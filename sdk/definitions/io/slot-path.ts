@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { StratumInvariantError } from '../../errors/errors';
+import { StratumInvariantError } from '../../errors';
 import type { StorageSlot } from './io-manager';
 
 /** The segment an unpartitioned asset value is stored under. */

@@ -1,4 +1,4 @@
-import { StratumError } from '../../errors/errors';
+import { StratumError } from '../../errors';
 
 /**
  * A value the serializer cannot store faithfully: JSON has no `NaN`, `Infinity`, `BigInt` or

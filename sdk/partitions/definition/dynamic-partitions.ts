@@ -1,4 +1,4 @@
-import { StratumInvariantError } from '../../errors/errors';
+import { StratumInvariantError } from '../../errors';
 import { suggestSimilar } from '../../errors/suggest';
 import { listKeys } from '../keys/key-list';
 import { PartitionKeyError } from '../keys/partition-key-error';

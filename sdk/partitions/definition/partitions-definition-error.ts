@@ -1,4 +1,4 @@
-import { DefinitionError } from '../../errors/errors';
+import { DefinitionError } from '../../errors';
 
 /**
  * Invalid options given to a partitions factory (`dailyPartitions`, `staticPartitions`,

@@ -1,4 +1,4 @@
-import { InvalidRequestError } from '../../errors/errors';
+import { InvalidRequestError } from '../../errors';
 
 /**
  * Why a partition key (or range) was refused:

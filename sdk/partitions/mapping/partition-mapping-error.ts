@@ -1,4 +1,4 @@
-import { DefinitionError } from '../../errors/errors';
+import { DefinitionError } from '../../errors';
 
 /**
  * A partition mapping that cannot map between the upstream and downstream definitions it is
