@@ -26,7 +26,7 @@ export type { PlanRequest } from '../sdk/planning/planner';
 export type { Plan, RunResult, StepOutcome } from '../sdk/protocol/plan';
 export type { BackfillRequest, BackfillPartitions, BackfillProgress, BackfillStatus } from '../sdk/protocol/backfill';
 export type { SensorStateView, SensorTriggerAnswer } from '../sdk/protocol/sensor-state';
-export type { Catalog, ListRunsOptions, RunRecord, RunWithSteps } from '../sdk/catalog';
+export type { Catalog, CatalogReader, ListRunsOptions, RunRecord, RunWithSteps } from '../sdk/catalog';
 
 export { RunFailedError } from './run-handle';
 export { UnknownRunError, CatalogRequiredError, CatalogNotEmptyError, ScheduleNotDeployedError } from './client-errors';

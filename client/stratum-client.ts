@@ -2,7 +2,7 @@ import type { Client, Connection } from '@temporalio/client';
 import type { z } from 'zod';
 import type { SensorDefinition } from '../sdk/automation/sensors/sensor';
 import type { AnySensorDefinition } from '../sdk/automation/sensors/sensor-definition';
-import { openCatalog, type Catalog, type ListRunsOptions, type RunRecord, type RunWithSteps } from '../sdk/catalog';
+import { openCatalog, type Catalog, type CatalogReader, type ListRunsOptions, type RunRecord, type RunWithSteps } from '../sdk/catalog';
 import type { Definitions } from '../sdk/definitions/definitions';
 import { loadPartitionContext } from '../sdk/definitions/partition-context';
 import { defaultCatalogLocation, defaultTaskQueue } from '../sdk/definitions/settings';
@@ -130,8 +130,8 @@ export class StratumClient {
     }
   }
 
-  /** The catalog the workers write: runs, materializations, partition statuses, checks. Throws {@link CatalogRequiredError} when this client has none. */
-  get catalog(): Catalog {
+  /** The catalog the workers write, to read: runs, materializations, partition statuses, checks, staleness. Throws {@link CatalogRequiredError} when this client has none. */
+  get catalog(): CatalogReader {
     return this.requireCatalog('catalog');
   }
 

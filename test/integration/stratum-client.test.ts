@@ -168,7 +168,7 @@ test('dynamic partitions through the client, then a run of a new partition', asy
 });
 
 test('rebuildCatalog re-creates the runs of this task queue from history into an empty catalog, never into a used one', async () => {
-  await expect(stratum.rebuildCatalog({ into: stratum.catalog })).rejects.toBeInstanceOf(CatalogNotEmptyError);
+  await expect(stratum.rebuildCatalog({ into: t.catalog })).rejects.toBeInstanceOf(CatalogNotEmptyError);
   const into = await openCatalog(':memory:');
   try {
     const report = await stratum.rebuildCatalog({ into, filter: `TaskQueue = '${t.taskQueue}'` });
