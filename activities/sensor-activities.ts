@@ -12,6 +12,7 @@ import { runSearchAttributes, runSummary } from '../sdk/planning/run-search-attr
 import { StratumSearchAttributes } from '../sdk/protocol/search-attributes';
 import type { StepLogger } from '../sdk/definitions/op-context';
 import { SkipReason, type AnySensorDefinition, type RunRequest, type SensorEvaluationContext, type SensorResult } from '../sdk/automation/sensors/sensor-definition';
+import { jobNameOf } from '../sdk/automation/sensors/sensor-target';
 import { InvalidTriggerPayloadError, UnknownSensorError } from '../sdk/automation/sensors/sensor-errors';
 import { SensorRunTags } from '../sdk/automation/sensors/sensor-run-tags';
 import { triggerIdOf, type SensorEvaluationInput, type SensorEvaluationResult, type SensorRunRecord, type SensorTriggerOutcome } from '../sdk/protocol/sensor-state';
@@ -214,7 +215,7 @@ function runKeyOf(request: RunRequest, index: number): string | null {
 function planRequest(definitions: Definitions, sensor: AnySensorDefinition, request: RunRequest, index: number, partitionContext: PartitionContext, runId: string) {
   if (typeof request !== 'object' || request === null) throw new InvalidRunRequestError(`run request ${index} of sensor "${sensor.name}" is ${describe(request)}, not an object like { runKey, partitionKey }.`);
   if (request.job !== undefined && request.selection !== undefined) throw new InvalidRunRequestError(`run request ${index} of sensor "${sensor.name}" names both a job and a selection; give one.`);
-  const target = request.job !== undefined ? { job: request.job } : request.selection !== undefined ? { selection: request.selection } : sensor.target;
+  const target = request.job !== undefined ? { job: jobNameOf(request.job) } : request.selection !== undefined ? { selection: request.selection } : sensor.target;
   if (target === null) {
     throw new InvalidRunRequestError(`run request ${index} of sensor "${sensor.name}" names no job or selection, and the sensor has no default target. Add job or selection to the request or to the sensor.`);
   }

@@ -67,6 +67,7 @@ describe('Definitions validation', () => {
   test('an unknown resource is refused with a near match', () => {
     const warehouse = resource({ build: () => ({ query: () => [] }) });
     const orders = asset({ key: 'orders', resources: { warehouse } }, (_, ctx) => ctx.resources.warehouse.query());
+    // @ts-expect-error: the misspelt binding is also a type error (warehouse is required)
     const error = captureError(() => new Definitions({ assets: [orders], resources: { warehous: warehouse } }));
     expect(error).toBeInstanceOf(UnknownResourceError);
     expect(error.message).toContain('asset "orders" requires resource "warehouse" (did you mean "warehous"?)');

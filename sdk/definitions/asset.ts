@@ -3,9 +3,9 @@ import { normalizeAssetKey } from './asset-key';
 import type { AssetInputSpec, AssetInputValues, AssetRef } from './asset-ref';
 import type { BackfillPolicy } from './backfill-policy';
 import { InvalidConfigSchemaError, InvalidDefinitionError } from '../errors';
-import type { OpContext } from './op-context';
+import type { OpContext, PartitionKeyOf } from './op-context';
 import type { PartitionMapping, PartitionsDefinition } from '../partitions';
-import type { ResourceRequirements, ResourceValues } from './resource';
+import type { ResourceRequirements, ResourceValueRequirements, ResourceValues } from './resource';
 import type { ConfigOf, MaybePromise, StepOptions } from './step-options';
 import { DEFAULT_IO_MANAGER_KEY } from './io/io-manager';
 import { depsOf, executionOf, stepInputsOfIns, upstreamOf, type AssetsDefinition } from './step-building';
@@ -17,6 +17,8 @@ export interface AssetOptions<
   TConfig extends z.ZodType | undefined,
   TResources extends ResourceRequirements | undefined,
   TOut,
+  TPartitions extends PartitionsDefinition | undefined = PartitionsDefinition | undefined,
+  TBackfillPolicy extends BackfillPolicy | undefined = BackfillPolicy | undefined,
 > extends StepOptions<TConfig, TResources> {
   /** The asset key: `'orders'`, or a path `'sales/orders'`. */
   key: string | readonly string[];
@@ -38,10 +40,10 @@ export interface AssetOptions<
   output?: z.ZodType<TOut, any>;
   /** Key of the IO manager that stores this asset (see `Definitions({ ioManagers })`). Default `default`. */
   ioManager?: string;
-  /** How the asset is partitioned; omit for an unpartitioned asset. */
-  partitions?: PartitionsDefinition;
-  /** How backfills group this asset's partitions into runs. */
-  backfillPolicy?: BackfillPolicy;
+  /** How the asset is partitioned; omit for an unpartitioned asset. Given, `ctx.partitionKey` is typed `string`. */
+  partitions?: TPartitions;
+  /** How backfills group this asset's partitions into runs. Given, `ctx.partitionKey` is `string | null` (a range run has none). */
+  backfillPolicy?: TBackfillPolicy;
   /**
    * `'eager'`: materialize this asset automatically once all its upstream assets have new
    * materializations (for the same partition when partitioned alike), through the built-in
@@ -51,15 +53,21 @@ export interface AssetOptions<
 }
 
 /** The function of an asset: typed inputs first, the op context second. */
-export type AssetFunction<TIns, TConfig, TResources extends ResourceRequirements | undefined, TOut> = (
+export type AssetFunction<TIns, TConfig, TResources extends ResourceRequirements | undefined, TOut, TPartitionKey extends string | null = string | null> = (
   inputs: AssetInputValues<TIns>,
-  ctx: OpContext<ConfigOf<TConfig>, ResourceValues<TResources>>,
+  ctx: OpContext<ConfigOf<TConfig>, ResourceValues<TResources>, TPartitionKey>,
 ) => MaybePromise<TOut>;
 
-/** A software-defined asset: a key, how to compute it, and what it reads. Create it with {@link asset}. */
-export class AssetDefinition<TOut = unknown> implements AssetRef<TOut>, AssetsDefinition {
+/**
+ * A software-defined asset: a key, how to compute it, and what it reads. Create it with {@link asset}.
+ * `TRequired` is the resources it declares, by key and value type (`{ warehouse: Warehouse }`),
+ * which `Definitions({ resources })` must bind.
+ */
+export class AssetDefinition<TOut = unknown, TRequired = Record<never, never>> implements AssetRef<TOut>, AssetsDefinition {
   readonly kind = 'asset' as const;
   declare readonly _value?: TOut;
+  /** Type-only: the resources it requires, by key and value type. */
+  declare readonly _requiredResources?: TRequired;
   readonly assetKey: string;
   readonly partitions: PartitionsDefinition | null;
 
@@ -145,17 +153,22 @@ export class AssetDefinition<TOut = unknown> implements AssetRef<TOut>, AssetsDe
  * @example
  * const orders = asset({ key: 'sales/orders', output: z.array(Order) }, async (_, ctx) => loadOrders(ctx.resources.db));
  * const revenue = asset({ key: 'sales/revenue', ins: { orders } }, ({ orders }) => sum(orders.map((o) => o.amount)));
+ * // Declared resources are bound by reference: Definitions must bind `db` to a resource whose value fits.
+ * // Partitioned (without a backfill policy): ctx.partitionKey is a string, never null.
+ * const daily = asset({ key: 'daily', partitions: dailyPartitions({ start: '2024-01-01' }) }, (_, ctx) => load(ctx.partitionKey));
  */
 export function asset<
   TOut,
   const TIns extends Record<string, AssetInputSpec> = Record<never, never>,
   TConfig extends z.ZodType | undefined = undefined,
   TResources extends ResourceRequirements | undefined = undefined,
+  TPartitions extends PartitionsDefinition | undefined = undefined,
+  TBackfillPolicy extends BackfillPolicy | undefined = undefined,
 >(
-  options: AssetOptions<TIns, TConfig, TResources, TOut>,
-  fn: AssetFunction<TIns, TConfig, TResources, TOut>,
-): AssetDefinition<Awaited<TOut>> {
-  return new AssetDefinition<Awaited<TOut>>(options as any, fn as any);
+  options: AssetOptions<TIns, TConfig, TResources, TOut, TPartitions, TBackfillPolicy>,
+  fn: AssetFunction<TIns, TConfig, TResources, TOut, PartitionKeyOf<TPartitions, TBackfillPolicy>>,
+): AssetDefinition<Awaited<TOut>, ResourceValueRequirements<TResources>> {
+  return new AssetDefinition(options as any, fn as any);
 }
 
 /** Checks options every step kind shares: a zod config schema whose defaults parse, and resources. */

@@ -18,7 +18,7 @@ import { filesystemIOManager } from './io/filesystem-io-manager';
 import type { AnyJobDefinition } from './job';
 import type { MultiAssetDefinition } from './multi-asset';
 import { defaultMappingFor, PartitionMappingError, type PartitionMapping } from '../partitions';
-import type { ResourceDefinition } from './resource';
+import type { RequiredResourcesOf, ResourceDefinition, ResourceOverrides, ResourcesOption } from './resource';
 import type { ScheduleDefinition } from '../automation/schedules/schedule';
 import type { AnySensorDefinition } from '../automation/sensors/sensor-definition';
 import { isAssetsDefinition, isJobStepsDefinition } from './step-building';
@@ -29,11 +29,14 @@ import { zodProblems } from '../errors/zod-problems';
 /** Anything that defines assets. */
 export type AnyAssetDefinition = AssetDefinition<any> | MultiAssetDefinition<any> | GraphAssetDefinition<any> | ObservableSourceAssetDefinition;
 
-/** Options of {@link Definitions}. */
-export interface DefinitionsOptions {
-  assets?: readonly AnyAssetDefinition[];
-  jobs?: readonly AnyJobDefinition[];
-  /** Resource implementations by key. */
+/** Options of {@link Definitions} shared by every code location; see {@link DefinitionsOptions}. */
+export interface DefinitionsOptionsBase<TAssets extends readonly AnyAssetDefinition[] = readonly AnyAssetDefinition[], TJobs extends readonly AnyJobDefinition[] = readonly AnyJobDefinition[]> {
+  assets?: TAssets;
+  jobs?: TJobs;
+  /**
+   * Resource implementations by key. Every key the assets and ops declare must be bound (by
+   * reference: to a resource whose value type fits the declared one); other keys are free.
+   */
   resources?: Record<string, ResourceDefinition<any>>;
   /** IO managers by key; `default` is the filesystem one unless given. */
   ioManagers?: Record<string, IOManager>;
@@ -47,6 +50,16 @@ export interface DefinitionsOptions {
   assetChecks?: readonly AssetCheckDefinition<any>[];
 }
 
+/** The resources the given assets and jobs require, by key and value type (`{ warehouse: Warehouse }`). */
+export type RequiredResources<TAssets extends readonly AnyAssetDefinition[], TJobs extends readonly AnyJobDefinition[]> = RequiredResourcesOf<TAssets[number] | TJobs[number]>;
+
+/**
+ * Options of {@link Definitions}: `resources` is required, and typed by key, when the assets or
+ * ops declare resources, so binding `resourceValue(42)` where a `warehouse` is declared does not compile.
+ */
+export type DefinitionsOptions<TAssets extends readonly AnyAssetDefinition[] = readonly AnyAssetDefinition[], TJobs extends readonly AnyJobDefinition[] = readonly AnyJobDefinition[]> =
+  DefinitionsOptionsBase<TAssets, TJobs> & NoInfer<ResourcesOption<RequiredResources<TAssets, TJobs>>>;
+
 /**
  * Everything a code location defines, collected explicitly (Dagster's `Definitions`): the default
  * export of a `defs.ts`. Validated when built: duplicate keys (all listed), missing upstream
@@ -58,7 +71,7 @@ export interface DefinitionsOptions {
  * @example
  * export default new Definitions({ assets: [orders, revenue], jobs: [daily], resources: { warehouse } });
  */
-export class Definitions {
+export class Definitions<TAssets extends readonly AnyAssetDefinition[] = readonly AnyAssetDefinition[], TJobs extends readonly AnyJobDefinition[] = readonly AnyJobDefinition[]> {
   readonly assets: readonly AnyAssetDefinition[];
   readonly jobs: readonly AnyJobDefinition[];
   readonly resources: Readonly<Record<string, ResourceDefinition<any>>>;
@@ -82,7 +95,7 @@ export class Definitions {
   /** Every asset check by step key (`<asset key>:check:<name>`, also its activity type). */
   readonly assetChecks: ReadonlyMap<string, AssetCheckDefinition<any>>;
 
-  constructor(readonly options: DefinitionsOptions) {
+  constructor(readonly options: DefinitionsOptions<TAssets, TJobs>) {
     this.assets = [...(options.assets ?? [])];
     this.jobs = [...(options.jobs ?? [])];
     this.resources = { ...(options.resources ?? {}) };
@@ -162,8 +175,8 @@ export class Definitions {
    * @example
    * const testDefs = defs.withOverrides({ resources: { warehouse: resourceValue(fake) }, ioManagers: { default: inMemoryIOManager() } });
    */
-  withOverrides(overrides: { resources?: Record<string, ResourceDefinition<any>>; ioManagers?: Record<string, IOManager> }): Definitions {
-    return new Definitions({
+  withOverrides(overrides: { resources?: ResourceOverrides<RequiredResources<TAssets, TJobs>>; ioManagers?: Record<string, IOManager> }): Definitions {
+    return new Definitions<readonly AnyAssetDefinition[], readonly AnyJobDefinition[]>({
       ...this.options,
       resources: { ...this.resources, ...(overrides.resources ?? {}) },
       ioManagers: { ...this.ioManagers, ...(overrides.ioManagers ?? {}) },

@@ -2,6 +2,7 @@ import { normalizeAssetKey } from './asset-key';
 import type { AssetInputSpec, AssetRef } from './asset-ref';
 import { InvalidDefinitionError } from '../errors';
 import { GraphBuilder, GraphDefinition, type GraphValue } from './graph';
+import type { RequiredResourcesOfNodes } from './run-config';
 import type { PartitionsDefinition } from '../partitions';
 import { DEFAULT_IO_MANAGER_KEY } from './io/io-manager';
 import { stepsOfGraph, upstreamOfIns, type AssetsDefinition } from './step-building';
@@ -26,8 +27,10 @@ export interface GraphAssetOptions<TIns extends Record<string, AssetInputSpec>> 
 type GraphInputs<TIns> = { [K in keyof TIns]: GraphValue<TIns[K] extends AssetRef<infer T> ? T : unknown> };
 
 /** An asset computed by a graph of ops; the graph's returned output is the asset's value. */
-export class GraphAssetDefinition<TOut = unknown> implements AssetRef<TOut>, AssetsDefinition {
+export class GraphAssetDefinition<TOut = unknown, TRequired = Record<never, never>> implements AssetRef<TOut>, AssetsDefinition {
   readonly kind = 'graph-asset' as const;
+  /** Type-only: the resources its ops require, by key and value type, which `Definitions` must bind. */
+  declare readonly _requiredResources?: TRequired;
   declare readonly _value?: TOut;
   readonly assetKey: string;
   readonly partitions: PartitionsDefinition | null;
@@ -101,9 +104,9 @@ export class GraphAssetDefinition<TOut = unknown> implements AssetRef<TOut>, Ass
  *   return g.add(render, { table });
  * });
  */
-export function graphAsset<TOut, const TIns extends Record<string, AssetInputSpec> = Record<never, never>>(
+export function graphAsset<TOut, const TIns extends Record<string, AssetInputSpec> = Record<never, never>, TNodes = Record<never, never>>(
   options: GraphAssetOptions<TIns>,
-  build: (g: GraphBuilder, inputs: GraphInputs<TIns>) => GraphValue<TOut>,
-): GraphAssetDefinition<TOut> {
-  return new GraphAssetDefinition<TOut>(options as any, build as any);
+  build: (g: GraphBuilder, inputs: GraphInputs<TIns>) => GraphValue<TOut, TNodes>,
+): GraphAssetDefinition<TOut, RequiredResourcesOfNodes<TNodes>> {
+  return new GraphAssetDefinition<TOut, RequiredResourcesOfNodes<TNodes>>(options as any, build as any);
 }

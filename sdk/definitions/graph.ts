@@ -6,22 +6,44 @@ import type { OpDefinition } from './op';
 /** Where a node input comes from: another node's output, or an asset input of a graph-backed asset. */
 export type NodeInputSource = { kind: 'node'; node: string } | { kind: 'asset'; input: string };
 
-/** A typed handle on a value inside a graph: a node's output or a graph asset's input. */
-export interface GraphValue<T = unknown> {
+/**
+ * A typed handle on a value inside a graph: a node's output or a graph asset's input.
+ * `TNodes` is every node it comes from (itself and upstream), so a graph that returns its last
+ * node's output types its jobs' config and resources.
+ */
+export interface GraphValue<T = unknown, TNodes = Record<never, never>> {
   readonly source: NodeInputSource;
   /** Phantom: the value's type. */
   readonly _value?: T;
+  /** Phantom: the nodes it comes from, by node name. */
+  readonly _nodes?: TNodes;
 }
+
+/** What the type system knows of one node of a graph: its op's config schema and required resources. */
+export interface GraphNodeTypes<TConfig extends z.ZodType | undefined = z.ZodType | undefined, TRequired = Record<never, never>> {
+  config: TConfig;
+  resources: TRequired;
+}
+
+/** The nodes of a graph the type system does not know (its build function returns nothing): config and resources stay untyped. */
+export type UntypedGraphNodes = Record<string, GraphNodeTypes>;
+
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+
+/** The nodes behind a set of node inputs. */
+type NodesOf<TInputs> = [keyof TInputs] extends [never]
+  ? Record<never, never>
+  : UnionToIntersection<{ [K in keyof TInputs]: TInputs[K] extends GraphValue<any, infer N> ? N : never }[keyof TInputs]>;
 
 /** One invocation of an op inside a graph. */
 export interface GraphNode {
   /** Unique within the graph: the op name or its alias. */
   readonly name: string;
-  readonly op: OpDefinition<any, any>;
+  readonly op: OpDefinition<any, any, any, any, any>;
   readonly inputs: Readonly<Record<string, NodeInputSource>>;
 }
 
-type NodeInputs<TIns extends Record<string, z.ZodType>> = { [K in keyof TIns]: GraphValue<z.output<TIns[K]>> };
+type NodeInputs<TIns extends Record<string, z.ZodType>> = { [K in keyof TIns]: GraphValue<z.output<TIns[K]>, any> };
 
 /** Builds a graph by calling ops on each other's outputs; see {@link graph}. */
 export class GraphBuilder {
@@ -31,12 +53,20 @@ export class GraphBuilder {
    * Adds a node running `op`, fed by `inputs` (other nodes' outputs); returns its output.
    * `options.alias` names the node when the same op appears twice.
    */
-  add<TIns extends Record<string, z.ZodType>, TOut>(
-    op: OpDefinition<TIns, TOut>,
+  add<
+    TIns extends Record<string, z.ZodType>,
+    TOut,
+    TName extends string,
+    TConfig extends z.ZodType | undefined,
+    TRequired,
+    const TInputs extends NodeInputs<TIns> = NodeInputs<TIns>,
+    const TAlias extends string = TName,
+  >(
+    op: OpDefinition<TIns, TOut, TName, TConfig, TRequired>,
     ...args: keyof TIns extends never
-      ? [inputs?: Record<string, never>, options?: { alias?: string }]
-      : [inputs: NodeInputs<TIns>, options?: { alias?: string }]
-  ): GraphValue<TOut> {
+      ? [inputs?: Record<string, never>, options?: { alias?: TAlias }]
+      : [inputs: TInputs, options?: { alias?: TAlias }]
+  ): GraphValue<TOut, NodesOf<TInputs> & { [K in TAlias]: GraphNodeTypes<TConfig, TRequired> }> {
     const [inputs = {}, options = {}] = args as [Record<string, GraphValue> | undefined, { alias?: string } | undefined];
     const name = validateName(options.alias ?? op.name, 'graph node');
     if (this.nodes.some((n) => n.name === name)) {
@@ -63,17 +93,22 @@ export class GraphBuilder {
   }
 }
 
-/** Ops wired together by data dependencies (Dagster's `@graph`). Create it with {@link graph}. */
-export class GraphDefinition<TOut = unknown> {
+/**
+ * Ops wired together by data dependencies (Dagster's `@graph`). Create it with {@link graph}.
+ * `TNodes` is what the type system knows of its nodes (from the value the build function returns).
+ */
+export class GraphDefinition<TOut = unknown, TNodes = UntypedGraphNodes> {
   readonly kind = 'graph' as const;
   declare readonly _value?: TOut;
+  /** Type-only: its nodes' config schemas and resources, by node name. */
+  declare readonly _nodes?: TNodes;
   readonly nodes: readonly GraphNode[];
   /** The node whose output is the graph's output (used by graph-backed assets), if any. */
   readonly outputNode: string | null;
 
   constructor(
     readonly name: string,
-    build: (g: GraphBuilder) => GraphValue<TOut> | void,
+    build: (g: GraphBuilder) => GraphValue<TOut, any> | void,
   ) {
     validateName(name, 'graph');
     const builder = new GraphBuilder();
@@ -86,7 +121,10 @@ export class GraphDefinition<TOut = unknown> {
 
 /**
  * Defines a graph of ops. The builder's `add` returns a typed handle on each op's output, so
- * wiring an output into an input of the wrong type does not compile.
+ * wiring an output into an input of the wrong type does not compile. Return the last node's
+ * output and the graph's type knows every node upstream of it: a {@link job} of it then types its
+ * config by node name (each op's `z.input`) and its resources. A build function that returns
+ * nothing leaves both untyped.
  *
  * @example
  * const etl = graph('etl', (g) => {
@@ -95,6 +133,6 @@ export class GraphDefinition<TOut = unknown> {
  *   return g.add(summarize, { rows: cleaned });
  * });
  */
-export function graph<TOut = unknown>(name: string, build: (g: GraphBuilder) => GraphValue<TOut> | void): GraphDefinition<TOut> {
-  return new GraphDefinition(name, build);
+export function graph<TOut = unknown, TNodes = UntypedGraphNodes>(name: string, build: (g: GraphBuilder) => GraphValue<TOut, TNodes> | void): GraphDefinition<TOut, TNodes> {
+  return new GraphDefinition<TOut, TNodes>(name, build);
 }

@@ -3,7 +3,8 @@ import { validateName } from './asset-key';
 import { InvalidDefinitionError } from '../errors';
 import type { GraphDefinition } from './graph';
 import type { PartitionsDefinition } from '../partitions';
-import type { ResourceRequirements } from './resource';
+import type { ResourceDefinition, ResourceRequirements, ResourceValueRequirements } from './resource';
+import type { JobDefaultConfigOfNodes, RequiredResourcesOfNodes, RunConfigOfNodes } from './run-config';
 import { stepsOfGraph, type JobStepsDefinition } from './step-building';
 import type { StepSpec } from './step-spec';
 
@@ -11,7 +12,7 @@ import type { StepSpec } from './step-spec';
 export interface JobOptions {
   name: string;
   /** The ops to run. */
-  graph: GraphDefinition<any>;
+  graph: GraphDefinition<any, any>;
   description?: string;
   tags?: Record<string, string>;
   /** Default config per node name; run config given at launch wins field by field. */
@@ -22,9 +23,17 @@ export interface JobOptions {
   maxConcurrent?: number;
 }
 
-/** An executable graph of ops with its config and resources (Dagster's job). */
-export class JobDefinition implements JobStepsDefinition {
+/**
+ * An executable graph of ops with its config and resources (Dagster's job). `TRunConfig` is the
+ * run config it takes (typed from its ops' schemas when its graph's type knows the nodes) and
+ * `TRequired` the resources `Definitions` must bind for it.
+ */
+export class JobDefinition<TRunConfig = Record<string, unknown>, TRequired = Record<never, never>> implements JobStepsDefinition {
   readonly kind = 'op-job' as const;
+  /** Type-only: the run config it takes. */
+  declare readonly _runConfig?: TRunConfig;
+  /** Type-only: the resources it requires (its ops', less its own `resources`), by key and value type. */
+  declare readonly _requiredResources?: TRequired;
   constructor(readonly options: JobOptions) {
     validateName(options.name, 'job');
     validateMaxConcurrent(options.maxConcurrent, `job "${options.name}"`);
@@ -47,9 +56,30 @@ export class JobDefinition implements JobStepsDefinition {
   }
 }
 
-/** Defines an op job from a graph. */
-export function job(options: JobOptions): JobDefinition {
-  return new JobDefinition(options);
+/** Options of {@link job}, typed by the graph's nodes. */
+export type TypedJobOptions<TNodes, TDefaults, TResources> = Omit<JobOptions, 'graph' | 'config' | 'resources'> & {
+  /** The ops to run. */
+  graph: GraphDefinition<any, TNodes>;
+  /** Default config per node name (each op's `z.input`, any of its fields); run config given at launch wins field by field. */
+  config?: TDefaults;
+  /** Resources for this job's ops, over the ones in Definitions; each must fit what the ops declare. */
+  resources?: TResources & { readonly [K in keyof RequiredResourcesOfNodes<TNodes>]?: ResourceDefinition<RequiredResourcesOfNodes<TNodes>[K]> };
+};
+
+/**
+ * Defines an op job from a graph. When the graph's type knows its nodes (its build function
+ * returns the last node's output), the job's config, and the config of schedules and run
+ * requests naming it by reference, is typed by node name from the ops' zod schemas (`z.input`),
+ * and `Definitions` must bind the resources its ops declare (less the job's own `resources`).
+ *
+ * @example
+ * const etl = graph('etl', (g) => g.add(load, { rows: g.add(extract) }));
+ * const etlJob = job({ name: 'etl_job', graph: etl, config: { extract: { source: 'db' } } });
+ */
+export function job<TNodes, const TDefaults extends JobDefaultConfigOfNodes<TNodes> = Record<never, never>, TResources extends ResourceRequirements = Record<never, never>>(
+  options: TypedJobOptions<TNodes, TDefaults, TResources>,
+): JobDefinition<RunConfigOfNodes<TNodes, TDefaults>, Omit<RequiredResourcesOfNodes<TNodes>, keyof ResourceValueRequirements<TResources>>> {
+  return new JobDefinition(options as JobOptions);
 }
 
 /** Options of {@link assetJob}. */
@@ -69,6 +99,8 @@ export interface AssetJobOptions {
 /** A named selection of assets materialized together (Dagster's `define_asset_job`). */
 export class AssetJobDefinition implements JobStepsDefinition {
   readonly kind = 'asset-job' as const;
+  /** Type-only: its run config, keyed by asset key (untyped: the selection is a string). */
+  declare readonly _runConfig?: Record<string, unknown>;
   constructor(readonly options: AssetJobOptions) {
     validateName(options.name, 'job');
     if (typeof options.selection !== 'string' || options.selection.trim() === '') {
@@ -97,7 +129,7 @@ export function assetJob(options: AssetJobOptions): AssetJobDefinition {
 }
 
 /** Any job. */
-export type AnyJobDefinition = JobDefinition | AssetJobDefinition;
+export type AnyJobDefinition = JobDefinition<any, any> | AssetJobDefinition;
 
 function validateMaxConcurrent(value: number | undefined, owner: string): void {
   if (value !== undefined && !z.number().int().min(1).safeParse(value).success) {

@@ -4,8 +4,8 @@ import { validateStepOptions } from './asset';
 import type { AssetInputSpec, AssetInputValues, AssetRef } from './asset-ref';
 import type { BackfillPolicy } from './backfill-policy';
 import type { PartitionsDefinition } from '../partitions';
-import type { OpContext } from './op-context';
-import type { ResourceRequirements, ResourceValues } from './resource';
+import type { OpContext, PartitionKeyOf } from './op-context';
+import type { ResourceRequirements, ResourceValueRequirements, ResourceValues } from './resource';
 import type { ConfigOf, MaybePromise, StepOptions } from './step-options';
 import { DEFAULT_IO_MANAGER_KEY } from './io/io-manager';
 import { depsOf, executionOf, stepInputsOfIns, upstreamOf, type AssetsDefinition } from './step-building';
@@ -32,6 +32,8 @@ export interface MultiAssetOptions<
   TIns extends Record<string, AssetInputSpec>,
   TConfig extends z.ZodType | undefined,
   TResources extends ResourceRequirements | undefined,
+  TPartitions extends PartitionsDefinition | undefined = PartitionsDefinition | undefined,
+  TBackfillPolicy extends BackfillPolicy | undefined = BackfillPolicy | undefined,
 > extends StepOptions<TConfig, TResources> {
   /** Name of the computation; it is the step key and Temporal activity type. */
   name: string;
@@ -41,14 +43,20 @@ export interface MultiAssetOptions<
   deps?: readonly (AssetRef<any> | string)[];
   /** Group of every output that names none. */
   group?: string;
-  partitions?: PartitionsDefinition;
-  backfillPolicy?: BackfillPolicy;
+  /** How every output is partitioned. Given (without `backfillPolicy`), `ctx.partitionKey` is typed `string`. */
+  partitions?: TPartitions;
+  backfillPolicy?: TBackfillPolicy;
   codeVersion?: string;
 }
 
-/** A single computation that materializes several assets. Create it with {@link multiAsset}. */
-export class MultiAssetDefinition<TResult extends Record<string, unknown> = Record<string, unknown>> implements AssetsDefinition {
+/**
+ * A single computation that materializes several assets. Create it with {@link multiAsset}.
+ * `TRequired` is the resources it declares, by key and value type, which `Definitions` must bind.
+ */
+export class MultiAssetDefinition<TResult extends Record<string, unknown> = Record<string, unknown>, TRequired = Record<never, never>> implements AssetsDefinition {
   readonly kind = 'multi-asset' as const;
+  /** Type-only: the resources it requires, by key and value type. */
+  declare readonly _requiredResources?: TRequired;
   /** One ref per output, typed by what the function returns: pass them to downstream `ins`. */
   readonly assets: { readonly [K in keyof TResult]: AssetRef<TResult[K]> };
   /** Asset key of each output name. */
@@ -145,9 +153,14 @@ export function multiAsset<
   const TIns extends Record<string, AssetInputSpec> = Record<never, never>,
   TConfig extends z.ZodType | undefined = undefined,
   TResources extends ResourceRequirements | undefined = undefined,
+  TPartitions extends PartitionsDefinition | undefined = undefined,
+  TBackfillPolicy extends BackfillPolicy | undefined = undefined,
 >(
-  options: MultiAssetOptions<TOuts, TIns, TConfig, TResources>,
-  fn: (inputs: AssetInputValues<TIns>, ctx: OpContext<ConfigOf<TConfig>, ResourceValues<TResources>>) => MaybePromise<TResult>,
-): MultiAssetDefinition<{ [K in keyof TOuts & string]: TResult[K] }> {
+  options: MultiAssetOptions<TOuts, TIns, TConfig, TResources, TPartitions, TBackfillPolicy>,
+  fn: (
+    inputs: AssetInputValues<TIns>,
+    ctx: OpContext<ConfigOf<TConfig>, ResourceValues<TResources>, PartitionKeyOf<TPartitions, TBackfillPolicy>>,
+  ) => MaybePromise<TResult>,
+): MultiAssetDefinition<{ [K in keyof TOuts & string]: TResult[K] }, ResourceValueRequirements<TResources>> {
   return new MultiAssetDefinition(options as any, fn as any) as any;
 }

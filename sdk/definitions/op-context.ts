@@ -18,8 +18,12 @@ export interface PartitionKeyRange {
   to: string;
 }
 
-/** The context every op, asset and multi-asset function receives as its second argument. */
-export interface OpContext<TConfig = unknown, TResources = Record<string, unknown>> {
+/**
+ * The context every op, asset and multi-asset function receives as its second argument.
+ * `TPartitionKey` is `string` for an asset or multi-asset declared with `partitions` (and no
+ * `backfillPolicy`, whose range runs have no single key), `string | null` otherwise.
+ */
+export interface OpContext<TConfig = unknown, TResources = Record<string, unknown>, TPartitionKey extends string | null = string | null> {
   /** The Stratum run id (the Temporal workflow id ends with it). */
   readonly runId: string;
   /** The step's key, which is also its Temporal activity type. */
@@ -28,8 +32,11 @@ export interface OpContext<TConfig = unknown, TResources = Record<string, unknow
   readonly assetKey: string | null;
   /** Every asset this step materializes. */
   readonly assetKeys: readonly string[];
-  /** Partition being materialized; null for unpartitioned assets and for range runs. */
-  readonly partitionKey: string | null;
+  /**
+   * Partition being materialized; null for unpartitioned assets and for range runs. Typed
+   * `string` in a partitioned asset without a backfill policy, where it is never null.
+   */
+  readonly partitionKey: TPartitionKey;
   /** For a run over a range of partitions (a backfill policy), the range; else null. */
   readonly partitionKeyRange: PartitionKeyRange | null;
   /** Every partition key this step covers: one, a range's keys, or none. */
@@ -58,3 +65,15 @@ export interface OpContext<TConfig = unknown, TResources = Record<string, unknow
    */
   setDataVersion(version: string, assetKey?: string): void;
 }
+
+/**
+ * `ctx.partitionKey`'s type for a step's `partitions` and `backfillPolicy` options: `string` when
+ * partitioned without a backfill policy (every run has one key), else `string | null`.
+ */
+export type PartitionKeyOf<TPartitions, TBackfillPolicy> = [TPartitions] extends [undefined | null]
+  ? string | null
+  : undefined extends TPartitions
+    ? string | null
+    : [TBackfillPolicy] extends [undefined]
+      ? string
+      : string | null;

@@ -3,7 +3,7 @@ import { validateName } from './asset-key';
 import { validateStepOptions } from './asset';
 import { InvalidConfigSchemaError } from '../errors';
 import type { OpContext } from './op-context';
-import type { ResourceRequirements, ResourceValues } from './resource';
+import type { ResourceRequirements, ResourceValueRequirements, ResourceValues } from './resource';
 import type { ConfigOf, MaybePromise, StepOptions } from './step-options';
 
 /** Options of {@link op}. */
@@ -12,9 +12,10 @@ export interface OpOptions<
   TConfig extends z.ZodType | undefined,
   TResources extends ResourceRequirements | undefined,
   TOut,
+  TName extends string = string,
 > extends StepOptions<TConfig, TResources> {
-  /** The op's name; a node in a graph is named after it unless aliased. */
-  name: string;
+  /** The op's name; a node in a graph is named after it unless aliased (and job config is keyed by it). */
+  name: TName;
   /** Inputs by name, each with a zod schema the loaded value is checked against. */
   ins?: TIns;
   /** Zod schema the returned value must satisfy. */
@@ -26,14 +27,28 @@ export interface OpOptions<
 /** The typed input values of an op. */
 export type OpInputValues<TIns extends Record<string, z.ZodType>> = { readonly [K in keyof TIns]: z.output<TIns[K]> };
 
-/** A unit of computation composed into graphs and jobs (Dagster's `@op`). Create it with {@link op}. */
-export class OpDefinition<TIns extends Record<string, z.ZodType> = Record<string, z.ZodType>, TOut = unknown> {
+/**
+ * A unit of computation composed into graphs and jobs (Dagster's `@op`). Create it with {@link op}.
+ * Its type carries its name, config schema and resources, so a job built from it types its run
+ * config (`z.input` of the schema, keyed by node name) and its resource requirements.
+ */
+export class OpDefinition<
+  TIns extends Record<string, z.ZodType> = Record<string, z.ZodType>,
+  TOut = unknown,
+  TName extends string = string,
+  TConfig extends z.ZodType | undefined = z.ZodType | undefined,
+  TRequired = Record<never, never>,
+> {
   readonly kind = 'op' as const;
   declare readonly _ins?: TIns;
   declare readonly _value?: TOut;
+  /** Type-only: the config schema. */
+  declare readonly _config?: TConfig;
+  /** Type-only: the resources it requires, by key and value type. */
+  declare readonly _requiredResources?: TRequired;
 
   constructor(
-    readonly options: OpOptions<TIns, any, any, TOut>,
+    readonly options: OpOptions<TIns, any, any, TOut, TName>,
     readonly fn: (inputs: any, ctx: OpContext<any, any>) => MaybePromise<TOut>,
   ) {
     validateName(options.name, 'op');
@@ -45,7 +60,7 @@ export class OpDefinition<TIns extends Record<string, z.ZodType> = Record<string
     }
   }
 
-  get name(): string {
+  get name(): TName {
     return this.options.name;
   }
 }
@@ -62,9 +77,10 @@ export function op<
   const TIns extends Record<string, z.ZodType> = Record<never, never>,
   TConfig extends z.ZodType | undefined = undefined,
   TResources extends ResourceRequirements | undefined = undefined,
+  TName extends string = string,
 >(
-  options: OpOptions<TIns, TConfig, TResources, TOut>,
+  options: OpOptions<TIns, TConfig, TResources, TOut, TName>,
   fn: (inputs: OpInputValues<TIns>, ctx: OpContext<ConfigOf<TConfig>, ResourceValues<TResources>>) => MaybePromise<TOut>,
-): OpDefinition<TIns, Awaited<TOut>> {
+): OpDefinition<TIns, Awaited<TOut>, TName, TConfig, ResourceValueRequirements<TResources>> {
   return new OpDefinition(options as any, fn as any) as any;
 }

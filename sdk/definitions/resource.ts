@@ -11,8 +11,8 @@ export interface ResourceOptions<TValue, TSchema extends z.ZodType | undefined> 
   env?: TSchema extends z.ZodType ? Partial<Record<keyof z.input<TSchema> & string, string>> : never;
   /** Builds the value once per worker. */
   build: (config: TSchema extends z.ZodType ? z.output<TSchema> : Record<string, never>) => TValue | Promise<TValue>;
-  /** Releases the value when the worker shuts down. */
-  teardown?: (value: TValue) => void | Promise<void>;
+  /** Releases the value when the worker shuts down. (A method, so a resource of a subtype binds where its supertype is required.) */
+  teardown?(value: TValue): void | Promise<void>;
   description?: string;
 }
 
@@ -20,7 +20,8 @@ export interface ResourceOptions<TValue, TSchema extends z.ZodType | undefined> 
  * A resource: a typed dependency (a database client, an API, a warehouse) built once per worker
  * and handed to ops on `ctx.resources`. Assets declare the resources they use by reference, so
  * `ctx.resources.warehouse` is typed; `Definitions` binds each key to an implementation, which is
- * how tests swap in a fake ({@link resourceValue}).
+ * how tests swap in a fake ({@link resourceValue}). The binding is typed by the declaration: its
+ * value must fit the declared resource's (`resourceValue(42)` for a `warehouse` does not compile).
  *
  * @example
  * const warehouse = resource({
@@ -110,6 +111,24 @@ export function resourceValue<TValue>(value: TValue): ResourceDefinition<TValue>
   return new ResourceDefinition<TValue>({ build: () => value });
 }
 
+/**
+ * A resource requirement by value type only: for an asset or op that should not import the
+ * implementation. `Definitions` must bind the key to a resource whose value fits `TValue`; the
+ * requirement itself never builds.
+ *
+ * @example
+ * const report = asset({ key: 'report', resources: { warehouse: resourceParam<Warehouse>() } }, (_, ctx) => ctx.resources.warehouse.query('...'));
+ * new Definitions({ assets: [report], resources: { warehouse: postgresWarehouse } });
+ */
+export function resourceParam<TValue>(description?: string): ResourceDefinition<TValue> {
+  return new ResourceDefinition<TValue>({
+    description,
+    build: () => {
+      throw new InvalidDefinitionError('A resourceParam() is a requirement, not an implementation: bind its key in Definitions({ resources }) to a resource made with resource() or resourceValue().');
+    },
+  });
+}
+
 /** The value type of a resource definition. */
 export type ResourceValueOf<R> = R extends ResourceDefinition<infer V> ? V : never;
 
@@ -120,3 +139,35 @@ export type ResourceRequirements = Record<string, ResourceDefinition<any>>;
 export type ResourceValues<R extends ResourceRequirements | undefined> = R extends ResourceRequirements
   ? { readonly [K in keyof R]: ResourceValueOf<R[K]> }
   : Record<string, never>;
+
+/** The value type each key of a set of requirements asks for (`{ warehouse: Warehouse }`); `{}` for none. */
+export type ResourceValueRequirements<R> = [R] extends [ResourceRequirements] ? { [K in keyof R]: ResourceValueOf<R[K]> } : Record<never, never>;
+
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
+
+/** The requirements one definition carries in its `_requiredResources` phantom (none if it has none). */
+type RequirementsOf<D> = D extends { readonly _requiredResources?: infer R } ? (unknown extends R ? Record<never, never> : NonNullable<R>) : Record<never, never>;
+
+/**
+ * Resource value types required by a union of definitions (assets, multi-assets, graph assets,
+ * op jobs), by key; several declaring one key require a value fitting all of them.
+ */
+export type RequiredResourcesOf<D> = [D] extends [never] ? Record<never, never> : Simplify<UnionToIntersection<RequirementsOf<D>>>;
+
+/** Resource bindings for requirements: each required key bound to a resource whose value fits; other keys free. */
+export type ResourceBindings<TRequired> = { readonly [K in keyof TRequired]: ResourceDefinition<TRequired[K]> } & Record<string, ResourceDefinition<any>>;
+
+/** Resource overrides for requirements (`Definitions.withOverrides`): any key, each required one bound to a resource whose value fits. */
+export type ResourceOverrides<TRequired> = { readonly [K in keyof TRequired]?: ResourceDefinition<TRequired[K]> } & Record<string, ResourceDefinition<any>>;
+
+/**
+ * The `resources` option of `Definitions` for definitions requiring `TRequired`: required, and
+ * typed by key, when they declare resources; optional otherwise (or when requirements are not
+ * known to the type system, e.g. a graph whose build function returns nothing).
+ */
+export type ResourcesOption<TRequired> = string extends keyof TRequired
+  ? { resources?: Record<string, ResourceDefinition<any>> }
+  : [keyof TRequired] extends [never]
+    ? { resources?: Record<string, ResourceDefinition<any>> }
+    : { resources: ResourceBindings<TRequired> };

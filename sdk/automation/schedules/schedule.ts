@@ -3,6 +3,7 @@ import { validateName } from '../../definitions/asset-key';
 import { durationToMs, type Duration } from '../../definitions/duration';
 import { InvalidScheduleError } from '../../errors';
 import { AssetJobDefinition, JobDefinition, type AnyJobDefinition } from '../../definitions/job';
+import type { RunConfigOf } from '../../definitions/run-config';
 import { ZoneClock } from '../../partitions/keys/zone-clock';
 import { CRON_MACROS } from '../../partitions/keys/cron-expression';
 
@@ -40,7 +41,10 @@ export interface ScheduleOptionsBase {
   every?: Duration;
   /** IANA time zone the cron is read in. Default `UTC` (a partitioned schedule: its partitions' zone). */
   timezone?: string;
-  /** Run config by step, as for `stratum materialize --config`; checked against the steps' schemas when definitions load. */
+  /**
+   * Run config by step, as for `stratum materialize --config`; checked against the steps' schemas
+   * when definitions load. Typed (node name → the op's `z.input`) for an op job given by reference.
+   */
   config?: Record<string, unknown>;
   /** Tags recorded with every run. */
   tags?: Record<string, string>;
@@ -59,8 +63,15 @@ export interface ScheduleOptionsBase {
   description?: string;
 }
 
-/** Options of {@link schedule}: a job (definition or name) or an asset selection, and a cadence. */
-export type ScheduleOptions = ScheduleOptionsBase & ({ job: AnyJobDefinition | string; selection?: never } | { selection: string; job?: never });
+/**
+ * Options of {@link schedule}: a job (by reference, or by name as an escape hatch) or an asset
+ * selection, and a cadence. A job given by reference types `config` from its ops' zod schemas.
+ */
+export type ScheduleOptions<TJob extends AnyJobDefinition | string = AnyJobDefinition | string> = Omit<ScheduleOptionsBase, 'config'> &
+  (
+    | { job: TJob; selection?: never; config?: RunConfigOf<TJob> }
+    | { selection: string; job?: never; config?: Record<string, unknown> }
+  );
 
 /** What a schedule runs. */
 export type ScheduleTarget = { job: string } | { selection: string };
@@ -143,11 +154,12 @@ export class ScheduleDefinition {
  *
  * @example
  * schedule({ name: 'daily_sales', job: dailySales, cron: '0 6 * * *', timezone: 'Europe/Berlin' });
+ * schedule({ name: 'nightly_etl', job: etlJob, cron: '0 2 * * *', config: { extract: { source: 'db' } } }); // config typed by etlJob's ops
  * schedule({ name: 'events_daily', selection: 'group:events', partitioned: true }); // ticks at the partitions' cadence
  * schedule({ name: 'heartbeat', selection: 'ops/heartbeat', every: '10s' });
  */
-export function schedule(options: ScheduleOptions): ScheduleDefinition {
-  return new ScheduleDefinition(options);
+export function schedule<TJob extends AnyJobDefinition | string = AnyJobDefinition | string>(options: ScheduleOptions<TJob>): ScheduleDefinition {
+  return new ScheduleDefinition(options as ScheduleOptions);
 }
 
 /** Temporal Schedule id of a schedule. */

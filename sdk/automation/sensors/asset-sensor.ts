@@ -1,6 +1,7 @@
 import type { Definitions } from '../../definitions/definitions';
 import { InvalidDefinitionError } from '../../errors';
 import type { AnyJobDefinition } from '../../definitions/job';
+import type { RunConfigOf } from '../../definitions/run-config';
 import type { AssetMaterializedEvent, SensorTrigger } from '../../protocol/sensor-contract';
 import { skip, type AnySensorDefinition, type SensorEvaluationContext, type SensorResult, type SensorStatus } from './sensor-definition';
 import { SensorRunTags } from './sensor-run-tags';
@@ -8,13 +9,13 @@ import { assetKeyOf, sensorTargetOf, targetIsPartitioned, validateSensorName, va
 import type { MaybePromise } from '../../definitions/step-options';
 
 /** Options of {@link assetSensor}. */
-export interface AssetSensorOptions {
+export interface AssetSensorOptions<TJob extends AnyJobDefinition | string = AnyJobDefinition | string> {
   /** Unique sensor name; its workflow id is `stratum/sensor/<name>`. */
   name: string;
   /** Assets whose materializations trigger the sensor, by reference or key. */
   assets: readonly AssetRefOrKey[];
-  /** Job the requested runs start (give this or `selection`, or name one per request in `evaluate`). */
-  job?: AnyJobDefinition | string;
+  /** Job the requested runs start (give this or `selection`, or name one per request in `evaluate`); by reference, it types the requests' `config`. */
+  job?: TJob;
   /** Asset selection the requested runs materialize. */
   selection?: string;
   /**
@@ -22,7 +23,7 @@ export interface AssetSensorOptions {
    * per event, for the same partition when the target is partitioned, with run key
    * `<assetKey>:<partitionKey>:<runId>`.
    */
-  evaluate?: (ctx: SensorEvaluationContext, event: AssetMaterializedEvent) => MaybePromise<SensorResult>;
+  evaluate?: (ctx: SensorEvaluationContext, event: AssetMaterializedEvent) => MaybePromise<SensorResult<RunConfigOf<TJob>>>;
   /** `'running'`: started by `stratum deploy` / `stratum dev`. Default `'stopped'`, as in Dagster. */
   defaultStatus?: SensorStatus;
   description?: string;
@@ -91,6 +92,6 @@ export class AssetSensorDefinition implements AnySensorDefinition {
 }
 
 /** Defines an {@link AssetSensorDefinition}: runs triggered by materializations of given assets. */
-export function assetSensor(options: AssetSensorOptions): AssetSensorDefinition {
-  return new AssetSensorDefinition(options);
+export function assetSensor<TJob extends AnyJobDefinition | string = AnyJobDefinition | string>(options: AssetSensorOptions<TJob>): AssetSensorDefinition {
+  return new AssetSensorDefinition(options as AssetSensorOptions);
 }

@@ -1,6 +1,7 @@
 import type { Definitions } from '../../definitions/definitions';
 import { InvalidDefinitionError } from '../../errors';
 import type { AnyJobDefinition } from '../../definitions/job';
+import type { RunConfigOf } from '../../definitions/run-config';
 import type { RunStatusEvent, SensorTrigger } from '../../protocol/sensor-contract';
 import { skip, type AnySensorDefinition, type SensorEvaluationContext, type SensorResult, type SensorStatus } from './sensor-definition';
 import { SensorRunTags } from './sensor-run-tags';
@@ -13,7 +14,7 @@ export type RunStatusSensorStatus = 'success' | 'failure' | 'canceled';
 const EVENT_STATUS: Record<RunStatusSensorStatus, RunStatusEvent['status']> = { success: 'succeeded', failure: 'failed', canceled: 'canceled' };
 
 /** Options of {@link runStatusSensor}. */
-export interface RunStatusSensorOptions {
+export interface RunStatusSensorOptions<TJob extends AnyJobDefinition | string = AnyJobDefinition | string> {
   /** Unique sensor name; its workflow id is `stratum/sensor/<name>`. */
   name: string;
   /** The outcome(s) that call `fn`. */
@@ -25,9 +26,9 @@ export interface RunStatusSensorOptions {
    * to a chat channel. Return nothing, or run requests (of `job` / `selection`), or `skip(reason)`.
    * Throwing fails the evaluation, which is retried.
    */
-  fn: (ctx: SensorEvaluationContext, run: RunStatusEvent) => MaybePromise<void | SensorResult>;
-  /** Default target of the run requests `fn` returns. */
-  job?: AnyJobDefinition | string;
+  fn: (ctx: SensorEvaluationContext, run: RunStatusEvent) => MaybePromise<void | SensorResult<RunConfigOf<TJob>>>;
+  /** Default target of the run requests `fn` returns; by reference, it types their `config`. */
+  job?: TJob;
   selection?: string;
   /** `'running'`: started by `stratum deploy` / `stratum dev`. Default `'stopped'`. */
   defaultStatus?: SensorStatus;
@@ -98,11 +99,11 @@ export class RunStatusSensorDefinition implements AnySensorDefinition {
 }
 
 /** Defines a {@link RunStatusSensorDefinition}: user code called when watched runs finish with given statuses. */
-export function runStatusSensor(options: RunStatusSensorOptions): RunStatusSensorDefinition {
-  return new RunStatusSensorDefinition(options);
+export function runStatusSensor<TJob extends AnyJobDefinition | string = AnyJobDefinition | string>(options: RunStatusSensorOptions<TJob>): RunStatusSensorDefinition {
+  return new RunStatusSensorDefinition(options as RunStatusSensorOptions);
 }
 
 /** A run-status sensor for failed runs (Dagster's `run_failure_sensor`). */
-export function runFailureSensor(options: Omit<RunStatusSensorOptions, 'status'>): RunStatusSensorDefinition {
-  return new RunStatusSensorDefinition({ ...options, status: 'failure' });
+export function runFailureSensor<TJob extends AnyJobDefinition | string = AnyJobDefinition | string>(options: Omit<RunStatusSensorOptions<TJob>, 'status'>): RunStatusSensorDefinition {
+  return new RunStatusSensorDefinition({ ...options, status: 'failure' } as RunStatusSensorOptions);
 }

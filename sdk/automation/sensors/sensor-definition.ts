@@ -1,24 +1,65 @@
 import type { CatalogReader } from '../../catalog';
 import type { Definitions } from '../../definitions/definitions';
 import type { Duration } from '../../definitions/duration';
+import type { AnyJobDefinition } from '../../definitions/job';
+import type { RunConfigOf } from '../../definitions/run-config';
 import type { StepLogger } from '../../definitions/op-context';
 import type { SensorTrigger } from '../../protocol/sensor-contract';
 
-/**
- * A run a sensor asks for. The sensor starts it unless a run with the same `runKey` was started by
- * this sensor before (run keys are kept durably in the catalog).
- */
-export interface RunRequest {
+/** What every {@link RunRequest} may carry besides its target and config. */
+export interface RunRequestOptions {
   /** Deduplication key: a run key already used never starts a second run. `null`: always start. */
   runKey?: string | null;
-  /** Job to run; default: the sensor's own target. */
-  job?: string;
-  /** Asset selection to run; default: the sensor's own target. */
-  selection?: string;
   partitionKey?: string | null;
-  /** Run config, as for `stratum materialize --config`. */
-  config?: Record<string, unknown>;
   tags?: Record<string, string>;
+}
+
+/**
+ * A run a sensor asks for. The sensor starts it unless a run with the same `runKey` was started by
+ * this sensor before (run keys are kept durably in the catalog). Its target is one of:
+ * - none: the sensor's own `job` or `selection`; `config` is then typed `TConfig`, from the ops'
+ *   zod schemas when the sensor's job is an op job given by reference;
+ * - `job` by reference (a JobDefinition): give config through {@link runRequest}`(job, { config })`,
+ *   which types it from the job's ops;
+ * - `job` by name or `selection` (escape hatches): config untyped, checked when the run is planned.
+ */
+export type RunRequest<TConfig = Record<string, unknown>> =
+  | (RunRequestOptions & {
+      job?: undefined;
+      selection?: undefined;
+      /** Run config by step, typed from the sensor's own target. */
+      config?: TConfig;
+    })
+  | (RunRequestOptions & {
+      /** A job by reference. For config, use `runRequest(job, { config })`, which types it from the job's ops. */
+      job: AnyJobDefinition;
+      selection?: undefined;
+      config?: undefined;
+    })
+  | (RunRequestOptions & {
+      /** A job by name (escape hatch). */
+      job: string;
+      selection?: undefined;
+      /** Run config, as for `stratum materialize --config`. */
+      config?: Record<string, unknown>;
+    })
+  | (RunRequestOptions & {
+      job?: undefined;
+      /** An asset selection. */
+      selection: string;
+      /** Run config by asset key, as for `stratum materialize --config`. */
+      config?: Record<string, unknown>;
+    });
+
+/**
+ * A run request of a job given by reference, its config typed from the job's ops' zod schemas
+ * (`z.input`, keyed by node name). Sensors return it from their evaluation.
+ *
+ * @example
+ * evaluate: (ctx, trigger) => [runRequest(importJob, { runKey: trigger.payload.path, config: { load: { path: trigger.payload.path } } })]
+ */
+export function runRequest<TJob extends AnyJobDefinition>(job: TJob, options: RunRequestOptions & { config?: RunConfigOf<TJob> } = {}): Extract<RunRequest, { job: string }> {
+  return { ...options, job: job.name } as Extract<RunRequest, { job: string }>;
 }
 
 /** Returned by a sensor's evaluation to say why it started nothing (shown in the sensor's state). */
@@ -31,8 +72,8 @@ export function skip(reason: string): SkipReason {
   return new SkipReason(reason);
 }
 
-/** What an evaluation returns: the runs to start, or why none. */
-export type SensorResult = RunRequest[] | SkipReason;
+/** What an evaluation returns: the runs to start, or why none. `TConfig` types the config of requests of the sensor's own target. */
+export type SensorResult<TConfig = Record<string, unknown>> = RunRequest<TConfig>[] | SkipReason;
 
 /** The context a sensor's evaluation receives. */
 export interface SensorEvaluationContext {

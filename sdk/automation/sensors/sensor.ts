@@ -3,6 +3,7 @@ import type { Definitions } from '../../definitions/definitions';
 import { durationToMs, type Duration } from '../../definitions/duration';
 import { InvalidDefinitionError } from '../../errors';
 import type { AnyJobDefinition } from '../../definitions/job';
+import type { RunConfigOf } from '../../definitions/run-config';
 import type { SensorTrigger } from '../../protocol/sensor-contract';
 import { skip, type AnySensorDefinition, type SensorEvaluationContext, type SensorResult, type SensorStatus } from './sensor-definition';
 import { InvalidTriggerPayloadError } from './sensor-errors';
@@ -23,17 +24,22 @@ export type SensorInvocation<TPayload> =
   | { kind: 'tick'; at: Date };
 
 /** Options of {@link sensor}. */
-export interface SensorOptions<TSchema extends z.ZodType = z.ZodUnknown> {
+export interface SensorOptions<TSchema extends z.ZodType = z.ZodUnknown, TJob extends AnyJobDefinition | string = AnyJobDefinition | string> {
   /** Unique sensor name; its workflow id is `stratum/sensor/<name>`. */
   name: string;
   /** Job the requested runs start by default (give this or `selection`, or name one in each run request). */
-  job?: AnyJobDefinition | string;
+  job?: TJob;
   /** Asset selection the requested runs materialize by default. */
   selection?: string;
   /** Schema of trigger payloads: senders are refused when a payload fails it; `evaluate` gets `z.output`. Default: any JSON. */
   triggerSchema?: TSchema;
   /** User code: the runs to start for a payload or tick (each with a `runKey` to start it once), or `skip(reason)`. */
-  evaluate: (ctx: SensorEvaluationContext, trigger: SensorInvocation<z.output<TSchema>>) => MaybePromise<SensorResult>;
+  /**
+   * Requests that name no target run the sensor's `job` or `selection`; their `config` is typed
+   * from the job's ops when `job` is an op job given by reference. Name another job with
+   * `runRequest(job, { config })` (typed) or `{ job: 'name' }`.
+   */
+  evaluate: (ctx: SensorEvaluationContext, trigger: SensorInvocation<z.output<TSchema>>) => MaybePromise<SensorResult<RunConfigOf<TJob>>>;
   /** Also evaluate on a durable timer this often (`'30s'`, `'5m'`); `trigger.kind` is then `'tick'`. Default: only when triggered. */
   every?: Duration;
   /** `'running'`: started by `stratum deploy` / `stratum dev`. Default `'stopped'` (start it with `stratum sensor start`), as in Dagster. */
@@ -126,6 +132,8 @@ export class SensorDefinition<TSchema extends z.ZodType = z.ZodUnknown> implemen
  * });
  * // app code: await triggerSensor(client, newFile, { path: 's3://in/a.csv', size: 10 });
  */
-export function sensor<TSchema extends z.ZodType = z.ZodUnknown>(options: SensorOptions<TSchema>): SensorDefinition<TSchema> {
-  return new SensorDefinition(options);
+export function sensor<TSchema extends z.ZodType = z.ZodUnknown, TJob extends AnyJobDefinition | string = AnyJobDefinition | string>(
+  options: SensorOptions<TSchema, TJob>,
+): SensorDefinition<TSchema> {
+  return new SensorDefinition<TSchema>(options as SensorOptions<TSchema>);
 }
