@@ -6,7 +6,8 @@
  * - backfills 20,000 hourly partitions of a one-asset no-op graph, which must complete within 12
  *   minutes: past that `bigWallMs` is null (`bigActualWallMs` still has the time), and past a hard
  *   20-minute timeout the backfill is cancelled so the benchmark always ends.
- * The worker's RSS is sampled from /proc every 200 ms (peak = max of the samples and VmHWM). After
+ * The worker runs with STRATUM_WORKER_HEAP_MB=384 (unless set), so its memory figure stays
+ * comparable. The worker's RSS is sampled from /proc every 200 ms (peak = max of the samples and VmHWM). After
  * each backfill, every workflow run of it (it continues-as-new) is described for its history
  * length and size, against Temporal's warning thresholds (10,240 events, 10 MiB). Catalog
  * partition counts are checked at the end. Ends with one JSON line:
@@ -307,6 +308,8 @@ export async function runBench(options: BackfillBenchOptions = {}): Promise<void
       STRATUM_TASK_QUEUE: TASK_QUEUE,
       STRATUM_CATALOG: catalogFile,
       STRATUM_STORAGE_DIR: storageDir,
+      // The memory figure is measured with this cap (the default cap is half the machine's memory).
+      STRATUM_WORKER_HEAP_MB: process.env.STRATUM_WORKER_HEAP_MB ?? '384',
     };
     log(`Starting a worker process: stratum worker --defs ${path.relative(root, defsPath)}…`);
     worker = startWorkerProcess(env);

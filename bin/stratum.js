@@ -14,8 +14,22 @@ const fromSource = fs.existsSync(path.join(root, 'tsconfig.json')) && fs.existsS
 
 const LONG_RUNNING = new Set(['worker', 'dev']);
 const command = process.argv[2];
-const heapMb = process.env.STRATUM_WORKER_HEAP_MB ?? '384';
+const heapMb = process.env.STRATUM_WORKER_HEAP_MB ?? String(defaultHeapMb());
 const heapSet = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((a) => a.includes('max-old-space-size'));
+
+/**
+ * The default V8 heap cap of `worker` / `dev` in MB: half of the memory this process may use
+ * (the machine's, or the cgroup's limit when a container sets a lower one), at least 512. Users'
+ * asset functions run in the worker, so it must hold their data; half leaves room for Buffers
+ * (outside the V8 heap), the native Temporal core and other processes.
+ */
+function defaultHeapMb() {
+  const os = require('node:os');
+  let bytes = os.totalmem();
+  const constrained = typeof process.constrainedMemory === 'function' ? process.constrainedMemory() : 0;
+  if (constrained > 0 && constrained < bytes) bytes = constrained;
+  return Math.max(512, Math.floor(bytes / 2 / 1024 / 1024));
+}
 
 /** Resolves `stratum` and `stratum/<entry>` to the checkout's sources (the `stratum-source` condition). */
 function resolveStratumToSources() {
@@ -32,8 +46,10 @@ function resolveStratumToSources() {
 }
 
 if (LONG_RUNNING.has(command) && !heapSet && heapMb !== '0') {
-  // Workers run for days: cap V8's old space (by default a quarter of the machine's memory,
-  // which V8 fills lazily) so a worker stays small. STRATUM_WORKER_HEAP_MB=0 turns this off.
+  // Workers run users' data work: cap V8's old space at half the memory available (not V8's own
+  // default, which ignores container limits and stops at about 4 GB), so a big asset fits and a
+  // runaway one fails with a heap error before the kernel's OOM killer takes the container.
+  // STRATUM_WORKER_HEAP_MB=<MB> sets the cap; 0 leaves V8's default.
   // The capped process exits at once if this one dies (even by SIGKILL), like the worker it is.
   const child = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, ...process.execArgv, __filename, ...process.argv.slice(2)], {
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
