@@ -1,10 +1,27 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, asyncLocalStorage } from '@temporalio/activity';
 import type { Catalog } from '../sdk/catalog';
 import type { Definitions } from '../sdk/definitions/definitions';
 import { UnknownStepError } from '../sdk/errors';
 import { loadPartitionContext } from '../sdk/definitions/partition-context';
 import type { PartitionsDefinition } from '../sdk/partitions';
 import type { Plan, RunResult } from '../sdk/protocol/plan';
+import { definitionsHash, describeCodeVersions } from '../sdk/planning/definitions-hash';
+
+/** Run tag under which `startRun` records that the worker's definitions differ from the planner's. */
+export const DEFINITIONS_MISMATCH_TAG = 'stratum/definitions-mismatch';
+
+/** A warning when the plan was made from other code than this worker's (same steps, other code versions), else null. */
+function definitionsMismatch(definitions: Definitions, plan: Plan): string | null {
+  if (plan.definitionsHash === undefined) return null;
+  const keys = plan.steps.map((s) => s.key);
+  const own = definitionsHash(definitions, keys);
+  if (own === plan.definitionsHash) return null;
+  return (
+    `Run ${plan.runId} was planned from other definitions than this worker's (definitions hash ${plan.definitionsHash}, this worker's ${own}): ` +
+    `it runs this worker's code and records its code versions (${describeCodeVersions(definitions, keys) || 'no assets'}). ` +
+    'Restart the worker with the definitions the run was planned from (`stratum dev` reloads on its own when defs.ts changes), then run again.'
+  );
+}
 
 /** The run-bookkeeping activities the `materialize` workflow calls around its steps. */
 export interface RunActivities {
@@ -49,6 +66,9 @@ export function createRunActivities(deps: { definitions: Definitions; catalog: C
         const error = new UnknownStepError(unknown, [...deps.definitions.steps.keys(), ...deps.definitions.assetChecks.keys()]);
         throw ApplicationFailure.nonRetryable(error.message, error.name);
       }
+      const mismatch = definitionsMismatch(deps.definitions, plan);
+      // The worker's log (the rebuild calls this outside an activity: no log there).
+      if (mismatch !== null) asyncLocalStorage.getStore()?.log.warn(mismatch);
       await deps.catalog.recordRunStarted({
         runId: plan.runId,
         workflowId,
@@ -59,7 +79,7 @@ export function createRunActivities(deps: { definitions: Definitions; catalog: C
         partitionRange: plan.partitionRange,
         backfillId: plan.backfillId,
         startedAt,
-        tags: plan.tags,
+        tags: mismatch === null ? plan.tags : { ...plan.tags, [DEFINITIONS_MISMATCH_TAG]: mismatch },
       });
     },
     async finishRun(result) {

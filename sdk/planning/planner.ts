@@ -5,6 +5,7 @@ import { ConfigValidationError, InvalidRunRequestError, UnknownSelectionError } 
 import { withCheckSteps, type PlanChecksMode } from './check-steps';
 import { AssetJobDefinition } from '../definitions/job';
 import { withPlanNotifications } from './plan-notifications';
+import { definitionsHash } from './definitions-hash';
 import type { PartitionContext } from '../partitions';
 import type { Plan, PlanPartitionRange, PlanStep } from '../protocol/plan';
 import { resolveSelection } from '../definitions/selection';
@@ -87,6 +88,7 @@ export function createPlan(defs: Definitions, request: PlanRequest): Plan {
     steps,
     tags: { ...target.tags, ...(request.tags ?? {}) },
     backfillId: request.backfillId ?? null,
+    definitionsHash: definitionsHash(defs, steps.map((s) => s.key)),
   });
 }
 

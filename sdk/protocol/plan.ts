@@ -93,6 +93,12 @@ export interface Plan {
   /** Set when a backfill launched this run. */
   backfillId: string | null;
   /**
+   * Hash of the run's steps (key, kind, code versions) in the definitions that planned it; the
+   * worker compares its own when the run starts and warns when they differ. Absent in plans of
+   * older versions.
+   */
+  definitionsHash?: string;
+  /**
    * Sensors the run signals: asset sensors and eager automation after a step materializes a
    * watched asset, run-status sensors when it ends. Absent when nobody is notified (and in plans
    * of older versions): such runs send no signals.
