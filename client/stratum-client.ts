@@ -5,6 +5,7 @@ import type { AnySensorDefinition } from '../sdk/automation/sensors/sensor-defin
 import { openCatalog, type Catalog, type CatalogReader, type ListRunsOptions, type RunRecord, type RunWithSteps } from '../sdk/catalog';
 import type { Definitions } from '../sdk/definitions/definitions';
 import { loadPartitionContext } from '../sdk/definitions/partition-context';
+import { validateDefinitions } from '../sdk/planning/validate-definitions';
 import { defaultCatalogLocation, defaultTaskQueue } from '../sdk/definitions/settings';
 import type { PartitionContext } from '../sdk/partitions';
 import { createPlan, type PlanRequest } from '../sdk/planning/planner';
@@ -88,6 +89,7 @@ export class StratumClient {
     readonly definitions: Definitions,
     readonly options: StratumClientOptions = {},
   ) {
+    validateDefinitions(definitions);
     this.taskQueue = options.taskQueue ?? defaultTaskQueue();
   }
 

@@ -32,6 +32,7 @@ export { assetLineage, lineageToText, lineageToDot, lineageToMermaid } from './v
 export type { LineageGraph, LineageNode, LineageDirection, LineageOptions, LineageLabels } from './versions/lineage';
 export type { InputDataVersion } from './versions/input-data-version';
 export { Definitions } from './definitions/definitions';
+export { validateDefinitions } from './planning/validate-definitions';
 export { assetCheck, AssetCheckDefinition, AssetCheckSeverity, checkStepKey } from './definitions/checks/asset-check';
 export type { AssetCheckOptions, AssetCheckFunction, AssetCheckContext, AssetCheckOutput, AssetCheckCatalog } from './definitions/checks/asset-check';
 export { rowCountCheck, freshnessCheck } from './definitions/checks';
