@@ -1,9 +1,9 @@
 import type { PlanRequest } from '../sdk/planning/planner';
 import { staleSelection } from '../sdk/versions/stale-selection';
 import { describeStaleCause, type PartitionStaleness } from '../sdk/versions/staleness';
-import type { CliContext } from '../cli/cli-context';
-import { log, out, printJson } from '../cli/output';
-import { startAndReport, type RunCommandOptions } from '../cli/run-command';
+import type { CliContext } from './cli-context';
+import { log, out, printJson } from './output';
+import { startAndReport, type RunCommandOptions } from './run-command';
 
 /**
  * `stratum materialize <selection> --stale-only`: validates the whole request, observes the

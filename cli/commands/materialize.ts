@@ -3,7 +3,7 @@ import { openCliContext } from '../cli-context';
 import { withCommonOptions, withJsonOption, withRunOptions } from '../common-options';
 import { parseConfigOption, parseTags } from '../run-config-option';
 import { startAndReport } from '../run-command';
-import { materializeStaleOnly } from '../../client/stale-only';
+import { materializeStaleOnly } from '../stale-only';
 
 /** `stratum materialize <selection>`: materialize a selection of assets as one run. */
 export function configureMaterializeCommand(program: Command): void {
