@@ -1,4 +1,5 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
+import { catalogOutageToleranceMs, waitForCatalog } from '../activities/catalog-wait';
 import { createActivities } from '../activities/create-activities';
 import { ResourcePool } from '../activities/resource-pool';
 import { openCatalog, type Catalog } from '../sdk/catalog';
@@ -19,6 +20,16 @@ export interface StratumWorkerOptions {
   catalog?: Catalog | string;
   /** How long running steps may finish after shutdown is requested before they are cancelled. Default `'30s'`. */
   shutdownGraceTime?: Duration;
+  /**
+   * How long a catalog call of this worker's steps and bookkeeping waits for an unreachable or
+   * busy catalog (PostgreSQL refusing connections or restarting, SQLite locked) before its activity
+   * fails: the call is retried with backoff, heartbeating, and a step whose function succeeded
+   * records its result once the catalog is back without running again. A warning goes to the
+   * worker log when the catalog becomes unavailable and when it is back. Other catalog errors fail
+   * at once. Default `STRATUM_CATALOG_WAIT`, else `'5m'`; `0` does not wait. A step's own `timeout`
+   * still bounds its wait.
+   */
+  catalogOutageTolerance?: Duration;
   /** Steps this worker runs at once. Default 100. */
   maxConcurrentSteps?: number;
   /**
@@ -60,6 +71,7 @@ export async function createWorker(definitions: Definitions, options: StratumWor
   resources.validate(definitions.resources);
   for (const step of definitions.steps.values()) resources.validate(step.resourceOverrides);
   const ownsCatalog = typeof options.catalog !== 'object';
+  const toleranceMs = catalogOutageToleranceMs(options.catalogOutageTolerance);
   const catalog = typeof options.catalog === 'object' ? options.catalog : await openCatalog(options.catalog ?? defaultCatalogLocation());
   const bundle = options.workflowBundle ?? (await workflowBundle());
   const worker = await Worker.create({
@@ -67,7 +79,7 @@ export async function createWorker(definitions: Definitions, options: StratumWor
     namespace: options.namespace ?? process.env.TEMPORAL_NAMESPACE ?? 'default',
     taskQueue,
     workflowBundle: bundle,
-    activities: createActivities({ definitions, catalog, resources }),
+    activities: createActivities({ definitions, catalog: waitForCatalog(catalog, { toleranceMs }), resources }),
     shutdownGraceTime: durationToMs(options.shutdownGraceTime ?? '30s', 'shutdownGraceTime'),
     maxConcurrentActivityTaskExecutions: options.maxConcurrentSteps ?? 100,
     maxCachedWorkflows: options.maxCachedWorkflows ?? 400,

@@ -14,6 +14,31 @@ export interface TestPostgres {
   stop(): Promise<void>;
 }
 
+/** A throwaway PostgreSQL server of this test's own, which the test may stop and start again. */
+export interface RestartableTestPostgres extends TestPostgres {
+  /**
+   * Stops the server as an operator would (`pg_ctl stop -m fast`): open connections end with
+   * SQLSTATE 57P01 ("terminating connection due to administrator command"), new ones are refused
+   * (ECONNREFUSED). Its data stays.
+   */
+  stopServer(): Promise<void>;
+  /** Starts the stopped server again on the same data folder and port (`pg_ctl start -w`). */
+  startServer(): Promise<void>;
+}
+
+/**
+ * Starts a REAL throwaway PostgreSQL server on this machine (never `STRATUM_TEST_POSTGRES_URL`'s
+ * shared one), for tests that stop and restart it: a catalog outage.
+ *
+ * @example
+ * const pg = await startRestartableTestPostgres();
+ * await pg.stopServer(); // the catalog is down
+ * await pg.startServer(); // and back, same URL
+ */
+export async function startRestartableTestPostgres(): Promise<RestartableTestPostgres> {
+  return startLocalServer();
+}
+
 /**
  * Starts a REAL throwaway PostgreSQL for tests and benchmarks.
  *
@@ -68,7 +93,7 @@ export async function createDatabaseOn(serverUrl: string): Promise<TestPostgres>
   };
 }
 
-async function startLocalServer(): Promise<TestPostgres> {
+async function startLocalServer(): Promise<RestartableTestPostgres> {
   const bin = findPostgresBin();
   const asUser = runAsPrefix();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stratum-pg-'));
@@ -103,10 +128,11 @@ async function startLocalServer(): Promise<TestPostgres> {
   }
 
   let port = 0;
+  let serverOptions = '';
   let started = false;
   for (let tries = 0; tries < 3 && !started; tries++) {
     port = await freePort();
-    const serverOptions = [
+    serverOptions = [
       `-p ${port}`,
       `-k ${dir}`,
       '-c listen_addresses=127.0.0.1',
@@ -146,6 +172,12 @@ async function startLocalServer(): Promise<TestPostgres> {
       stopped = true;
       process.removeListener('exit', stopSync);
       stopSync();
+    },
+    async stopServer() {
+      run('pg_ctl', ['-D', data, '-m', 'fast', '-w', '-t', '60', 'stop']);
+    },
+    async startServer() {
+      run('pg_ctl', ['-D', data, '-l', logFile, '-o', serverOptions, '-w', '-t', '60', 'start']);
     },
   };
 }
