@@ -1,21 +1,38 @@
-import type { Command } from 'commander';
+import { type Command } from 'commander';
 import { withCommonOptions } from '../common-options';
-import { stopDevServer } from '../dev/dev-server';
-import { log } from '../output';
-import { runWorkerUntilSignal } from './worker';
+import { runDevWorkerProcess } from '../dev/reload-child';
+import { DEV_WORKER_ENV } from '../dev/reload-messages';
+import { runDev } from '../dev/reload-supervisor';
+
+/** Running steps get this long to finish when `stratum dev` reloads or stops its worker. */
+const GRACE = '10s';
+const GRACE_MS = 10_000;
+
+/** Parses `--port`: a whole number from 0 (a free port) to 65535. */
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`--port must be a whole number from 0 to 65535, got "${value}"`);
+  return n;
+}
 
 /** `stratum dev`: local dev server, web UI and a worker in one command, like `dagster dev`. */
 export function configureDevCommand(program: Command): void {
   const command = program
     .command('dev')
-    
     .option('--keep-server', 'leave the dev server running after Ctrl-C')
-    .addHelpText('after', '\nExample:\n  $ stratum dev --defs examples/etl/defs.ts\n  # then, in another terminal: stratum materialize "*" --defs examples/etl/defs.ts');
+    .option('--port <port>', 'gRPC port of the dev server when this command starts one (default 7233; 0 picks a free one)', port)
+    .addHelpText(
+      'after',
+      '\nThe worker reloads when the definitions module or a file it imports (outside node_modules) changes;\n' +
+        'a load error is printed and the previous worker keeps running. Ctrl-C stops the worker (running\n' +
+        `steps get ${GRACE}) and the dev server this command started.\n` +
+        '\nExample:\n  $ stratum dev --defs examples/etl/defs.ts\n  # then, in another terminal: stratum materialize "*" --defs examples/etl/defs.ts',
+    );
   withCommonOptions(command).action(async (options) => {
-    const { startedServer } = await runWorkerUntilSignal({ ...options, grace: '10s', startServer: true, deploy: true });
-    if (startedServer && !options.keepServer) {
-      await stopDevServer();
-      log('Stopped the local Temporal dev server.');
+    if (process.env[DEV_WORKER_ENV] === '1') {
+      await runDevWorkerProcess({ defs: options.defs, catalog: options.catalog, taskQueue: options.taskQueue, grace: GRACE, deploy: true });
+      return;
     }
+    await runDev({ ...options, grace: GRACE, graceMs: GRACE_MS });
   });
 }
