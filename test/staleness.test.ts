@@ -29,7 +29,7 @@ const total = asset({ key: 'versions/total', group: 'versions', ins: { daily: up
   Object.values(daily).reduce((sum, d) => sum + (d.value ?? 0), 0),
 );
 
-const copy = asset({ key: 'versions/copy', group: 'versions', partitions: days, ins: { daily } }, ({ daily }) => daily.value);
+const copy = asset({ key: 'versions/copy', group: 'versions', partitions: days, ins: { daily } }, ({ daily }) => ({ read: daily }));
 
 const defs = new Definitions({ assets: [feed, reader, daily, total, copy], ioManagers: { default: inMemoryIOManager() } });
 

@@ -8,7 +8,7 @@ import type { PartitionMapping, PartitionsDefinition } from '../partitions';
 import type { ResourceRequirements, ResourceValueRequirements, ResourceValues } from './resource';
 import type { ConfigOf, MaybePromise, StepOptions } from './step-options';
 import { DEFAULT_IO_MANAGER_KEY } from './io/io-manager';
-import { depsOf, executionOf, stepInputsOfIns, upstreamOf, type AssetsDefinition } from './step-building';
+import { depsOf, executionOf, stepInputsOfIns, upstreamOf, type AssetsDefinition, nodeDescriptionOf } from './step-building';
 import type { AssetNode, StepSpec } from './step-spec';
 
 /** Options of {@link asset}. */
@@ -106,12 +106,7 @@ export class AssetDefinition<TOut = unknown, TRequired = Record<never, never>> i
         key: this.assetKey,
         stepKey: this.assetKey,
         stepKeys: [this.assetKey],
-        group: this.group,
-        owners: [...(o.owners ?? [])],
-        tags: { ...(o.tags ?? {}) },
-        description: o.description ?? null,
-        metadata: { ...(o.metadata ?? {}) },
-        codeVersion: o.codeVersion ?? null,
+        ...nodeDescriptionOf(o),
         partitions: this.partitions,
         backfillPolicy: o.backfillPolicy ?? null,
         upstream: upstreamOf(o.ins, o.deps),

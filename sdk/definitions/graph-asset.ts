@@ -5,7 +5,7 @@ import { GraphBuilder, GraphDefinition, type GraphValue } from './graph';
 import type { RequiredResourcesOfNodes } from './run-config';
 import type { PartitionsDefinition } from '../partitions';
 import { DEFAULT_IO_MANAGER_KEY } from './io/io-manager';
-import { stepsOfGraph, upstreamOfIns, type AssetsDefinition } from './step-building';
+import { stepsOfGraph, upstreamOfIns, type AssetsDefinition, nodeDescriptionOf } from './step-building';
 import type { AssetNode, StepSpec } from './step-spec';
 
 /** Options of {@link graphAsset}. */
@@ -63,12 +63,7 @@ export class GraphAssetDefinition<TOut = unknown, TRequired = Record<never, neve
         key: this.assetKey,
         stepKey: this.nodeStepKey(this.graph.outputNode!),
         stepKeys: this.graph.nodes.map((n) => this.nodeStepKey(n.name)),
-        group: o.group ?? 'default',
-        owners: [...(o.owners ?? [])],
-        tags: { ...(o.tags ?? {}) },
-        description: o.description ?? null,
-        metadata: { ...(o.metadata ?? {}) },
-        codeVersion: o.codeVersion ?? null,
+        ...nodeDescriptionOf(o),
         partitions: this.partitions,
         backfillPolicy: null,
         upstream: upstreamOfIns(o.ins),

@@ -8,7 +8,7 @@ import type { OpContext, PartitionKeyOf } from './op-context';
 import type { ResourceRequirements, ResourceValueRequirements, ResourceValues } from './resource';
 import type { ConfigOf, MaybePromise, StepOptions } from './step-options';
 import { DEFAULT_IO_MANAGER_KEY } from './io/io-manager';
-import { depsOf, executionOf, stepInputsOfIns, upstreamOf, type AssetsDefinition } from './step-building';
+import { depsOf, executionOf, stepInputsOfIns, upstreamOf, type AssetsDefinition, nodeDescriptionOf } from './step-building';
 import type { AssetNode, StepSpec } from './step-spec';
 
 /** One asset a multi-asset produces. */
@@ -92,12 +92,13 @@ export class MultiAssetDefinition<TResult extends Record<string, unknown> = Reco
       key: this.outputKeys[name]!,
       stepKey: this.stepKey,
       stepKeys: [this.stepKey],
-      group: out.group ?? o.group ?? 'default',
-      owners: [...(out.owners ?? [])],
-      tags: { ...(o.tags ?? {}), ...(out.tags ?? {}) },
-      description: out.description ?? o.description ?? null,
-      metadata: { ...(out.metadata ?? {}) },
-      codeVersion: out.codeVersion ?? o.codeVersion ?? null,
+      ...nodeDescriptionOf({
+        ...out,
+        group: out.group ?? o.group,
+        tags: { ...(o.tags ?? {}), ...(out.tags ?? {}) },
+        description: out.description ?? o.description,
+        codeVersion: out.codeVersion ?? o.codeVersion,
+      }),
       partitions: this.partitions,
       backfillPolicy: o.backfillPolicy ?? null,
       upstream,

@@ -9,7 +9,7 @@ import type { ResourceRequirements, ResourceValues } from './resource';
 import type { ConfigOf, MaybePromise, StepOptions } from './step-options';
 import type { AssetNode, StepSpec } from './step-spec';
 import { DEFAULT_IO_MANAGER_KEY } from './io/io-manager';
-import { executionOf, type AssetsDefinition } from './step-building';
+import { executionOf, type AssetsDefinition, nodeDescriptionOf } from './step-building';
 
 /** What an observe function returns: the source's current data version, and optional metadata. */
 export interface DataVersionObservation {
@@ -87,12 +87,7 @@ export class ObservableSourceAssetDefinition implements AssetRef<SourceObservati
         key: this.assetKey,
         stepKey: this.assetKey,
         stepKeys: [this.assetKey],
-        group: this.group,
-        owners: [...(o.owners ?? [])],
-        tags: { ...(o.tags ?? {}) },
-        description: o.description ?? null,
-        metadata: { ...(o.metadata ?? {}) },
-        codeVersion: null,
+        ...nodeDescriptionOf({ ...o, codeVersion: undefined }),
         partitions: this.partitions,
         backfillPolicy: null,
         upstream: [],

@@ -46,6 +46,28 @@ export function isJobStepsDefinition(value: unknown): value is JobStepsDefinitio
 const DEFAULT_TIMEOUT = '1h';
 const DEFAULT_HEARTBEAT_TIMEOUT = '30s';
 
+/** How an asset's options describe it (every field optional), as assets, graph assets and multi-asset outputs take them. */
+export interface AssetDescriptionOptions {
+  group?: string;
+  owners?: readonly string[];
+  tags?: Record<string, string>;
+  description?: string;
+  metadata?: Record<string, unknown>;
+  codeVersion?: string;
+}
+
+/** The descriptive fields of an asset node, defaults filled in: group `default`, no owners, tags or metadata. */
+export function nodeDescriptionOf(o: AssetDescriptionOptions): Pick<AssetNode, 'group' | 'owners' | 'tags' | 'description' | 'metadata' | 'codeVersion'> {
+  return {
+    group: o.group ?? 'default',
+    owners: [...(o.owners ?? [])],
+    tags: { ...(o.tags ?? {}) },
+    description: o.description ?? null,
+    metadata: { ...(o.metadata ?? {}) },
+    codeVersion: o.codeVersion ?? null,
+  };
+}
+
 /** The partition mapping of one `ins` entry (null = the default mapping). */
 export function mappingOf(spec: AssetInputSpec): PartitionMapping | null {
   return isAssetInput(spec) ? spec.mapping : null;
