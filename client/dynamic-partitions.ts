@@ -4,6 +4,7 @@ import { InvalidRequestError } from '../sdk/errors';
 import { dynamicPartitionNames } from '../sdk/definitions/partition-context';
 import { partitionKeyProblem } from '../sdk/partitions';
 import { suggestSimilar } from '../sdk/errors/suggest';
+import { partitionKeyLengthProblem } from '../sdk/planning/temporal-limits-check';
 
 /**
  * A dynamic partitions name that no asset's partitions definition uses (itself or one dimension
@@ -31,7 +32,7 @@ export class UnknownDynamicPartitionsError extends InvalidRequestError {
 
 /**
  * Partition keys that cannot be dynamic partition keys (empty, surrounding spaces, control
- * characters, `|`, `...`, `,`, `[` or `]`). Lists every bad key; nothing is written.
+ * characters, `|`, `...`, `,`, `[` or `]`, longer than `MAX_PARTITION_KEY_BYTES`). Lists every bad key; nothing is written.
  */
 export class InvalidDynamicPartitionKeyError extends InvalidRequestError {
   readonly code = 'STRATUM_INVALID_DYNAMIC_PARTITION_KEY';
@@ -125,7 +126,7 @@ function checkRequest(definitions: Definitions, name: string, keys: readonly str
   const assetKeys = usage.get(name);
   if (assetKeys === undefined) throw new UnknownDynamicPartitionsError(String(name), [...usage.keys()]);
   if (!Array.isArray(keys)) throw new InvalidDynamicPartitionKeyError(name, [{ key: String(keys), problem: `keys must be an array of strings, got ${typeof keys}` }]);
-  const problems = keys.map((key) => ({ key: String(key), problem: partitionKeyProblem(key) })).filter((p): p is { key: string; problem: string } => p.problem !== null);
+  const problems = keys.map((key) => ({ key: String(key), problem: partitionKeyProblem(key) ?? partitionKeyLengthProblem(String(key)) })).filter((p): p is { key: string; problem: string } => p.problem !== null);
   if (problems.length > 0 || keys.length === 0) throw new InvalidDynamicPartitionKeyError(name, problems);
   return { wanted: [...new Set(keys)], assetKeys };
 }

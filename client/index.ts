@@ -32,5 +32,5 @@ export { RunFailedError } from './run-handle';
 export { UnknownRunError, CatalogRequiredError, CatalogNotEmptyError, ScheduleNotDeployedError } from './client-errors';
 export { UnknownDynamicPartitionsError, InvalidDynamicPartitionKeyError } from './dynamic-partitions';
 export { InvalidTriggerPayloadError, SensorNotRunningError, UnknownSensorError } from '../sdk/automation/sensors/sensor-errors';
-export { UnknownScheduleError } from '../sdk/errors';
+export { UnknownScheduleError, StartRefusedError, RequestOverLimitError } from '../sdk/errors';
 export { TemporalUnreachableError, TemporalConfigError, TemporalNotConfiguredError } from './connection';

@@ -4,6 +4,7 @@ import { SCHEDULE } from '../sdk/protocol/schedule-contract';
 import type { DeployAction } from './deploy-action';
 import { ACTION_HASH_MEMO_KEY, describeCadence, temporalScheduleDefinition } from './schedule-options';
 import { resolveSchedules } from '../sdk/planning/schedule-resolution';
+import { withStartRefusal } from './start-refusal';
 
 /** Options of {@link syncSchedules}. */
 export interface SyncSchedulesOptions {
@@ -29,7 +30,7 @@ export async function syncSchedules({ client, definitions, taskQueue }: SyncSche
     const handle = client.schedule.getHandle(desired.scheduleId);
     const existing = await describeOrNull(handle);
     if (existing === null) {
-      await client.schedule.create(desired.options);
+      await withStartRefusal(`schedule ${resolved.name} (${desired.scheduleId})`, () => client.schedule.create(desired.options));
       actions.push({ kind: 'schedule', name: resolved.name, action: 'created', detail: `${describeCadence(resolved)}${resolved.definition.defaultStatus === 'stopped' ? ', paused' : ''}` });
       continue;
     }

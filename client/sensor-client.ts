@@ -10,6 +10,7 @@ import { InvalidTriggerPayloadError, SensorNotRunningError, UnknownSensorError }
 import { DEFAULT_EVALUATION_TIMEOUT_MS, type SensorStateView, type SensorTriggerAnswer, type SensorWorkflowInput } from '../sdk/protocol/sensor-state';
 import { defaultTaskQueue } from '../sdk/definitions/settings';
 import { sensorNamed, sensorsOf } from '../sdk/automation/sensors/code-location-sensors';
+import { withStartRefusal } from './start-refusal';
 
 /** Options of {@link startSensor}. */
 export interface StartSensorOptions {
@@ -36,7 +37,7 @@ export async function startSensor(client: Client, definition: AnySensorDefinitio
     ...(options.evaluationsPerRun !== undefined ? { evaluationsPerRun: options.evaluationsPerRun } : {}),
   };
   try {
-    await client.workflow.start(SENSOR.workflowType, {
+    await withStartRefusal(`sensor ${definition.name} (workflow ${workflowId})`, () => client.workflow.start(SENSOR.workflowType, {
       workflowId,
       taskQueue: options.taskQueue ?? defaultTaskQueue(),
       args: [input],
@@ -46,7 +47,7 @@ export async function startSensor(client: Client, definition: AnySensorDefinitio
         { key: StratumSearchAttributes.kind, value: 'sensor' },
         { key: StratumSearchAttributes.sensor, value: definition.name },
       ] as any,
-    });
+    }));
     return { started: true, workflowId };
   } catch (error) {
     if (error instanceof WorkflowExecutionAlreadyStartedError) return { started: false, workflowId };

@@ -5,9 +5,11 @@ import { InvalidRunRequestError } from '../sdk/errors';
 import type { PartitionContext } from '../sdk/partitions';
 import { countBackfillItems } from '../sdk/planning/backfill-items';
 import { createPlan } from '../sdk/planning/planner';
+import { checkBackfillInputLimits } from '../sdk/planning/temporal-limits-check';
 import { backfillWorkflowId, type BackfillPartitions, type BackfillRequest, type BackfillWorkflowInput } from '../sdk/protocol/backfill';
 import { fitKeywordList, StratumSearchAttributes } from '../sdk/protocol/search-attributes';
 import { backfillHandle, newBackfillId, type BackfillHandle } from './backfill-handle';
+import { withStartRefusal } from './start-refusal';
 
 /** What {@link startBackfill} works with. */
 export interface StartBackfillDeps {
@@ -24,7 +26,24 @@ export interface StartBackfillDeps {
  * (`stratum/backfill/<id>`). What `StratumClient.startBackfill` runs.
  */
 export async function startBackfill(deps: StartBackfillDeps, request: BackfillRequest): Promise<BackfillHandle> {
-  const { client, definitions, catalog, taskQueue, partitionContext: ctx } = deps;
+  return startPlannedBackfill(deps.client, deps.taskQueue, await planBackfill(deps, request));
+}
+
+/** A backfill validated and counted by {@link planBackfill}, ready to start. */
+export interface PlannedBackfill {
+  /** The `backfill` workflow's input (id, template plan, partitions, counts). */
+  readonly input: BackfillWorkflowInput;
+  /** One line for the Temporal UI. */
+  readonly summary: string;
+}
+
+/**
+ * Everything {@link startBackfill} checks, without starting anything: the selection, partitions
+ * (a reversed range, unknown keys), config, limits, and the number of child runs. The CLI plans
+ * first, so a refused request never starts a worker.
+ */
+export async function planBackfill(deps: Omit<StartBackfillDeps, 'client' | 'taskQueue'>, request: BackfillRequest): Promise<PlannedBackfill> {
+  const { definitions, catalog, partitionContext: ctx } = deps;
   const maxConcurrent = request.maxConcurrent ?? 8;
   if (!Number.isInteger(maxConcurrent) || maxConcurrent < 1 || maxConcurrent > 1_000) {
     throw new InvalidRunRequestError(`maxConcurrent must be a whole number from 1 to 1000 (Temporal allows 2,000 pending child workflows), got ${maxConcurrent}.`);
@@ -54,19 +73,28 @@ export async function startBackfill(deps: StartBackfillDeps, request: BackfillRe
     childrenPerWorkflowRun: request.childrenPerWorkflowRun ?? 2_000,
     total: items,
   };
-  const handle = await client.workflow.start('backfill', {
-    workflowId: backfillWorkflowId(backfillId),
+  checkBackfillInputLimits(input);
+  return { input, summary: `Backfill ${template.job ?? template.label}: ${items} run${items === 1 ? '' : 's'} (${describePartitions(request.partitions)}${only ? `, ${only} only` : ''})` };
+}
+
+/** Starts the `backfill` workflow of a {@link PlannedBackfill} on `taskQueue`. */
+export async function startPlannedBackfill(client: Client, taskQueue: string, planned: PlannedBackfill): Promise<BackfillHandle> {
+  const { input, summary } = planned;
+  const { backfillId, template } = input;
+  const workflowId = backfillWorkflowId(backfillId);
+  const handle = await withStartRefusal(`backfill ${backfillId} (workflow ${workflowId})`, () => client.workflow.start('backfill', {
+    workflowId,
     taskQueue,
     args: [input],
-    staticSummary: `Backfill ${template.job ?? template.label}: ${items} run${items === 1 ? '' : 's'} (${describePartitions(request.partitions)}${only ? `, ${only} only` : ''})`,
+    staticSummary: summary,
     typedSearchAttributes: [
       { key: StratumSearchAttributes.kind, value: 'backfill' },
       { key: StratumSearchAttributes.backfillId, value: backfillId },
       { key: StratumSearchAttributes.assetKeys, value: fitKeywordList(template.assetKeys) },
       { key: StratumSearchAttributes.job, value: template.job ?? template.label },
     ] as any,
-  });
-  return backfillHandle(backfillId, handle, items);
+  }));
+  return backfillHandle(backfillId, handle, input.total);
 }
 
 function describePartitions(partitions: BackfillPartitions): string {

@@ -24,6 +24,7 @@ import {
   type StepActivityResult,
   type StepOutcome,
 } from '../sdk/protocol/plan';
+import { activityTypeProblem } from '../sdk/protocol/temporal-limits';
 import { SensorNotifier } from './sensor-notifier';
 import { describeStepFailure } from './step-failure';
 
@@ -68,6 +69,22 @@ export async function materialize(plan: Plan): Promise<RunResult> {
   const launch = (step: PlanStep) => {
     running.add(step.key);
     const launchedAt = Date.now();
+    // A command the server refuses fails every workflow task of the run, forever: fail the step instead.
+    const unschedulable = activityTypeProblem(step.key);
+    if (unschedulable !== null) {
+      settle({
+        key: step.key,
+        status: 'failed',
+        assetKeys: step.assetKeys,
+        startedAt: launchedAt,
+        endedAt: launchedAt,
+        durationMs: 0,
+        attempts: 0,
+        error: `StepNotSchedulable: step ${step.key.length > 80 ? `${step.key.slice(0, 77)}...` : step.key} cannot run: ${unschedulable}`,
+        materializations: [],
+      });
+      return;
+    }
     const activity = proxyActivities({
       startToCloseTimeout: step.timeoutMs,
       heartbeatTimeout: step.heartbeatTimeoutMs,

@@ -74,3 +74,18 @@ export class InvalidScheduleError extends DefinitionError {
     super(`Invalid ${owner}: ${detail}.`);
   }
 }
+
+/**
+ * Names in the definitions that Temporal cannot hold: a step key (its activity type), a job,
+ * schedule or sensor name (in workflow and schedule ids), a static partition key. Lists each
+ * name with its size, the limit and the server setting behind it.
+ */
+export class NameOverLimitError extends DefinitionError {
+  readonly code = 'STRATUM_NAME_OVER_LIMIT';
+  constructor(readonly problems: readonly { name: string; problem: string }[]) {
+    super(
+      `${problems.length === 1 ? 'A name is' : `${problems.length} names are`} too long for Temporal:\n${problems.map((p) => `  - ${p.name}: ${p.problem}`).join('\n')}\n` +
+        'Shorten these names (a key prefix such as `sales/` groups assets without long names); nothing was started.',
+    );
+  }
+}

@@ -48,3 +48,46 @@ export class UnknownScheduleError extends InvalidRequestError {
     );
   }
 }
+
+/**
+ * A request that Temporal would refuse: a partition key, run id or backfill id too long for the
+ * ids and search attributes that hold it, or a plan (config, tags) larger than a payload may be.
+ * Names the limit and the server setting behind it; nothing was started.
+ */
+export class RequestOverLimitError extends InvalidRequestError {
+  readonly code = 'STRATUM_REQUEST_OVER_LIMIT';
+  constructor(readonly problems: readonly string[]) {
+    super(`This request does not fit Temporal's limits, so nothing was started:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/**
+ * The Temporal server refused to start a workflow or create a schedule. The message carries the
+ * server's own reason (`search attribute … exceeds size limit 2048`, `WorkflowId length exceeds
+ * limit.`…) and its gRPC status; `cause` is the client's error.
+ */
+export class StartRefusedError extends InvalidRequestError {
+  readonly code = 'STRATUM_START_REFUSED';
+  constructor(
+    /** What was being started, e.g. `run workflow stratum/run/orders/3f0c…`. */
+    readonly what: string,
+    /** The server's reason, as it gave it. */
+    readonly reason: string,
+    /** The gRPC status name, e.g. `INVALID_ARGUMENT`, when known. */
+    readonly status: string | null,
+    options?: { cause?: unknown },
+  ) {
+    super(`Temporal refused to start ${what}: ${reason}${status ? ` (${status})` : ''}. Nothing was started.${hintFor(reason, status)}`, options);
+  }
+}
+
+function hintFor(reason: string, status: string | null): string {
+  if (/exceeds (size |length )?limit|too long|size limit/i.test(reason)) {
+    return ' A name, partition key or input is over one of the server\'s limits: shorten it, or raise the limit in the server\'s dynamic config.';
+  }
+  if (/search attribute/i.test(reason) && /not (defined|registered|found)|no mapping|invalid search attribute/i.test(reason)) {
+    return ' Register Stratum\'s search attributes on this cluster (`temporal operator search-attribute create`, see the README).';
+  }
+  if (status === 'UNAVAILABLE') return ' Check that the Temporal server is running and reachable (TEMPORAL_ADDRESS).';
+  return '';
+}

@@ -12,6 +12,7 @@ import { resolveSelection } from '../definitions/selection';
 import type { StepSpec } from '../definitions/step-spec';
 import { suggestSimilar } from '../errors/suggest';
 import { zodProblems } from '../errors/zod-problems';
+import { checkPlanLimits, checkRequestLimits } from './temporal-limits-check';
 
 /** What to run: a selection of assets or a job, for one partition or a range. */
 export interface PlanRequest {
@@ -50,6 +51,7 @@ export function createPlan(defs: Definitions, request: PlanRequest): Plan {
   if ((request.selection === undefined) === (request.job === undefined)) {
     throw new InvalidRunRequestError('Give either a selection of assets or a job name (not both, not neither).');
   }
+  checkRequestLimits(request);
   const target = resolveTarget(defs, request);
   const specs = target.stepKeys.map((key) => defs.steps.get(key)!);
   const inPlan = new Set(target.stepKeys);
@@ -75,7 +77,7 @@ export function createPlan(defs: Definitions, request: PlanRequest): Plan {
   });
   const steps = withCheckSteps(defs, assetSteps, request.checks ?? 'run');
 
-  return withPlanNotifications(defs, {
+  const plan = withPlanNotifications(defs, {
     version: 1,
     runId: request.runId ?? randomUUID(),
     target: target.target,
@@ -90,6 +92,8 @@ export function createPlan(defs: Definitions, request: PlanRequest): Plan {
     backfillId: request.backfillId ?? null,
     definitionsHash: definitionsHash(defs, steps.map((s) => s.key)),
   });
+  checkPlanLimits(plan);
+  return plan;
 }
 
 interface ResolvedTarget {
