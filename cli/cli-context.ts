@@ -1,11 +1,12 @@
 import type { Client, Connection } from '@temporalio/client';
-import { openCatalog, type Catalog } from '../sdk/catalog';
+import type { Catalog } from '../sdk/catalog';
 import type { Definitions } from '../sdk/definitions/definitions';
 import { InvalidRunRequestError } from '../sdk/errors';
 import { defaultCatalogLocation, defaultTaskQueue } from '../sdk/definitions/settings';
 import { createWorker, type StratumWorker } from '../worker/create-worker';
 import { connectClient, resolveTemporalTarget, type TemporalTarget } from '../client/connection';
 import { connectNative } from '../client/connect-native';
+import { lazyCatalog } from './lazy-catalog';
 import { loadDefinitions } from './load-definitions';
 import { log } from './output';
 import { StratumClient } from '../client/stratum-client';
@@ -40,7 +41,8 @@ export interface CliContext {
 /** Loads definitions, opens the catalog and connects to Temporal (starting the local dev server when nothing is configured). */
 export async function openCliContext(options: CommonOptions, needs: { temporal: boolean } = { temporal: true }): Promise<CliContext> {
   const definitions = loadDefinitions(options.defs);
-  const catalog = await openCatalog(options.catalog ?? defaultCatalogLocation());
+  // Opened on first use: a refused request leaves no new catalog file behind.
+  const catalog = lazyCatalog(options.catalog ?? defaultCatalogLocation());
   const taskQueue = options.taskQueue ?? defaultTaskQueue();
   if (!needs.temporal) {
     return { definitions, catalog, taskQueue, close: () => catalog.close() } as CliContext;

@@ -22,8 +22,18 @@ export function loadDefinitions(modulePath: string): Definitions {
     );
   }
   if (/\.[cm]?ts$/.test(file)) registerTypeScript();
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const loaded = require(file) as Record<string, unknown>;
+  let loaded: Record<string, unknown>;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    loaded = require(file) as Record<string, unknown>;
+  } catch (error) {
+    // Definition errors (cycles, duplicates, bad keys…) say what to fix in the definitions themselves.
+    if (error instanceof StratumError) throw error;
+    throw new DefinitionsModuleError(
+      `Loading the definitions module ${shownPath(file)} failed: ${describeImportError(error)}. Fix the module (it runs when it is imported), then run the command again.`,
+      { cause: error },
+    );
+  }
   const candidate = loaded.default ?? loaded.defs;
   if (candidate instanceof Definitions || isDefinitionsLike(candidate)) {
     validateDefinitions(candidate);
@@ -32,6 +42,22 @@ export function loadDefinitions(modulePath: string): Definitions {
   throw new DefinitionsModuleError(
     `${modulePath} does not export a Definitions. Add \`export default new Definitions({ assets: [...] })\` (exported names: ${Object.keys(loaded).join(', ') || 'none'}).`,
   );
+}
+
+/** `TypeError: …`, with where it was thrown in the user's code (`at defs.ts:12:5`) when the stack says. */
+function describeImportError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const frames = (error.stack ?? '').split('\n').slice(1);
+  const frame = frames.find((line) => !line.includes('node_modules') && !line.includes('node:internal') && /\(?([^()\s]+):(\d+):(\d+)\)?$/.test(line));
+  const match = frame ? /\(?([^()\s]+):(\d+):(\d+)\)?$/.exec(frame.trim()) : null;
+  const where = match ? ` (at ${shownPath(match[1]!.replace(/^file:\/\//, ''))}:${match[2]}:${match[3]})` : '';
+  return `${error.name}: ${error.message}${where}`;
+}
+
+/** A path relative to the working directory when it is inside it, else absolute. */
+function shownPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative === '' || relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
 }
 
 /** A Definitions built by another copy of the SDK (e.g. a linked package) still works. */

@@ -8,18 +8,32 @@ import { log } from './output';
  * (`STRATUM_LOG_LEVEL=INFO` or `DEBUG` for more), instead of multi-line objects. Installed only
  * when a command runs (loading the native worker module costs a few hundred milliseconds).
  */
-function installCliRuntime(): void {
+function installCliRuntime(command: string): void {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { DefaultLogger, Runtime } = require('@temporalio/worker') as typeof import('@temporalio/worker');
   const level = (process.env.STRATUM_LOG_LEVEL ?? 'WARN').toUpperCase() as 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  // A command that follows its run prints each step failure once, with its cause: the in-process
+  // worker's logs of the same failure (each attempt, the activity, the workflow) only repeat it.
+  const reportsFailures = !WORKER_COMMANDS.has(command) && level !== 'DEBUG' && level !== 'TRACE';
   Runtime.install({
     logger: new DefaultLogger(level, (entry) => {
       const meta = entry.meta as Record<string, unknown> | undefined;
+      if (reportsFailures && isRunFailureLog(entry.message, meta)) return;
       const where = meta?.activityType ? ` [${String(meta.activityType)}${meta.attempt ? ` attempt ${String(meta.attempt)}` : ''}]` : '';
       const error = meta?.error instanceof Error ? `: ${meta.error.message}` : '';
       log(`${entry.level.toLowerCase()}${where} ${entry.message}${error}`);
     }),
   });
+}
+
+/** Commands whose worker's logs are their output: step failures are reported there. */
+const WORKER_COMMANDS = new Set(['worker', 'dev']);
+
+/** A log line of the SDK or of a step about a failed step attempt, activity or workflow. */
+function isRunFailureLog(message: string, meta: Record<string, unknown> | undefined): boolean {
+  if (/^(Activity|Workflow) failed\b/.test(message)) return true;
+  // The step activity logs the error that fails an attempt: `Step "sales/orders" failed: …`.
+  return meta?.activityType !== undefined && /^Step ".*" (\(partition .*\) )?(failed|returned)/s.test(message);
 }
 
 /** The command `argv` runs (`stratum materialize …`, `stratum help materialize`), if any. */
@@ -54,7 +68,7 @@ export function buildProgram(load: (entry: CommandEntry) => boolean = () => true
 export async function main(argv: string[]): Promise<void> {
   const invoked = invokedCommand(argv);
   const helpOnly = argv.slice(2).some((a) => a === '--help' || a === '-h') || argv[2] === 'help';
-  if (invoked && !helpOnly) installCliRuntime();
+  if (invoked && !helpOnly) installCliRuntime(invoked.name);
   try {
     const program = buildProgram((entry) => entry === invoked).exitOverride();
     await program.parseAsync(argv);

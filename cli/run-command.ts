@@ -42,11 +42,11 @@ export function printRunResult(result: RunResult): void {
   printRunChecks(result);
   const failed = result.steps.filter((s) => s.status === 'failed');
   const skipped = result.steps.filter((s) => s.status === 'skipped');
+  // Each failed step was printed, with its error, as it finished (watchRun): the summary only counts.
   log(
     `Run ${result.runId} ${result.status} in ${formatDuration(result.endedAt - result.startedAt)}: ` +
       `${result.steps.filter((s) => s.status === 'succeeded').length} succeeded, ${failed.length} failed, ${skipped.length} skipped.`,
   );
-  for (const step of failed) log(`  ${step.key}: ${step.error}`);
 }
 
 function summarizeMetadata(metadata: Record<string, unknown>): string {

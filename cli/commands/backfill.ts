@@ -8,6 +8,7 @@ import { progressLine, watchBackfill } from '../backfill-progress';
 import { formatTime, log, out, printJson, printTable } from '../output';
 import { parseConfigOption, parseTags } from '../run-config-option';
 import { workflowUrl } from '../watch-run';
+import { planBackfill, startPlannedBackfill } from '../../client/start-backfill';
 
 function partitionsOption(options: { from?: string; to?: string; partitions?: string; all?: boolean }): BackfillPartitions {
   const given = [options.from !== undefined || options.to !== undefined, options.partitions !== undefined, Boolean(options.all)].filter(Boolean).length;
@@ -56,16 +57,21 @@ export function configureBackfillCommand(program: Command): void {
     const partitions = partitionsOption(options);
     const ctx = await openCliContext(options);
     try {
+      // Refuse a bad request (a reversed range, unknown keys, bad config) before a worker starts.
+      const planned = await planBackfill(
+        { definitions: ctx.definitions, catalog: ctx.catalog, partitionContext: await ctx.stratum.partitionContext() },
+        {
+          ...(options.job !== undefined ? { job: options.job } : { selection }),
+          partitions,
+          maxConcurrent: options.maxConcurrent,
+          only: options.missingOnly ? 'missing' : options.failedOnly ? 'failed' : null,
+          partitionRetries: options.partitionRetries,
+          config: parseConfigOption(options.config),
+          tags: parseTags(options.tag),
+        },
+      );
       const stratum = await ctx.ensureWorker({ detach: options.detach });
-      const handle = await stratum.startBackfill({
-        ...(options.job !== undefined ? { job: options.job } : { selection }),
-        partitions,
-        maxConcurrent: options.maxConcurrent,
-        only: options.missingOnly ? 'missing' : options.failedOnly ? 'failed' : null,
-        partitionRetries: options.partitionRetries,
-        config: parseConfigOption(options.config),
-        tags: parseTags(options.tag),
-      });
+      const handle = await startPlannedBackfill(stratum.client, stratum.taskQueue, planned);
       log(`Started backfill ${handle.backfillId}: ${handle.total} run${handle.total === 1 ? '' : 's'} (workflow ${handle.workflowId})`);
       const url = workflowUrl(ctx.uiUrl, ctx.target.namespace, handle.workflowId);
       if (url) log(`Temporal web UI: ${url}`);

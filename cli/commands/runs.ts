@@ -2,8 +2,10 @@ import type { Command } from 'commander';
 import { UnknownRunError } from '../../client/client-errors';
 import { findRun as findRunOrNull } from '../../client/find-run';
 import type { Catalog } from '../../sdk/catalog';
+import { defaultCatalogLocation } from '../../sdk/definitions/settings';
 import { openCliContext } from '../cli-context';
 import { positiveInt, withCommonOptions, withJsonOption } from '../common-options';
+import { catalogMayExist, lazyCatalog } from '../lazy-catalog';
 import { formatDuration, formatTime, log, out, printJson, printTable } from '../output';
 import { workflowUrl } from '../watch-run';
 
@@ -12,6 +14,32 @@ async function findRun(catalog: Catalog, idOrWorkflowId: string) {
   const run = await findRunOrNull(catalog, idOrWorkflowId);
   if (!run) throw new UnknownRunError(idOrWorkflowId);
   return run;
+}
+
+/**
+ * Adds `--catalog` to a command that only reads the catalog; `--defs` is accepted and ignored
+ * (runs are read from the catalog, whatever definitions made them).
+ */
+function withCatalogOption(command: Command): Command {
+  return command
+    .option('--catalog <location>', 'catalog: SQLite file path or postgres:// URL (default STRATUM_CATALOG_URL, STRATUM_CATALOG or .stratum/catalog.db)')
+    .option('--defs <path>', 'not needed: runs are read from the catalog')
+    .option('--task-queue <name>', 'not needed: runs are read from the catalog');
+}
+
+/**
+ * Runs `read` on the catalog, without loading definitions or connecting to Temporal. A SQLite
+ * catalog that does not exist yet is not created: `read` gets null.
+ */
+async function withCatalog<T>(options: { catalog?: string }, read: (catalog: Catalog | null) => Promise<T>): Promise<T> {
+  const location = options.catalog ?? defaultCatalogLocation();
+  if (!catalogMayExist(location)) return read(null);
+  const catalog = lazyCatalog(location);
+  try {
+    return await read(catalog);
+  } finally {
+    await catalog.close();
+  }
 }
 
 /** `stratum runs list|show|cancel`. */
@@ -26,19 +54,16 @@ export function configureRunsCommand(program: Command): void {
     .option('--job <name>', 'only runs of this job')
     .option('--asset <key>', 'only runs that materialize this asset')
     .addHelpText('after', '\nExample:\n  $ stratum runs list --asset sales/orders --status failed');
-  withJsonOption(withCommonOptions(list)).action(async (options) => {
-    const ctx = await openCliContext(options, { temporal: false });
-    try {
-      const rows = await ctx.catalog.listRuns({ limit: options.limit, status: options.status, job: options.job, assetKey: options.asset });
+  withJsonOption(withCatalogOption(list)).action(async (options) => {
+    await withCatalog(options, async (catalog) => {
+      const rows = catalog ? await catalog.listRuns({ limit: options.limit, status: options.status, job: options.job, assetKey: options.asset }) : [];
       if (options.json) return printJson(rows);
       if (rows.length === 0) return out('No runs yet.');
       printTable(
         ['RUN', 'STATUS', 'TARGET', 'PARTITION', 'STARTED', 'DURATION'],
         rows.map((r) => [r.runId, r.status, r.job ?? r.selection, r.partitionKey ?? (r.partitionRange ? `${r.partitionRange.from}...${r.partitionRange.to}` : null), formatTime(r.startedAt), formatDuration(r.endedAt ? r.endedAt - r.startedAt : null)]),
       );
-    } finally {
-      await ctx.close();
-    }
+    });
   });
 
   const show = runs
@@ -47,12 +72,12 @@ export function configureRunsCommand(program: Command): void {
     .argument('<run>', 'run id (or its workflow id)')
     .option('--logs', 'also print the log lines ops wrote')
     .addHelpText('after', '\nExample:\n  $ stratum runs show 3f0c… --logs');
-  withJsonOption(withCommonOptions(show)).action(async (id: string, options) => {
-    const ctx = await openCliContext(options, { temporal: false });
-    try {
-      const run = await findRun(ctx.catalog, id);
-      const materializations = await ctx.catalog.runMaterializations(run.runId);
-      const logs = options.logs || options.json ? await ctx.catalog.runLogs(run.runId) : [];
+  withJsonOption(withCatalogOption(show)).action(async (id: string, options) => {
+    await withCatalog(options, async (catalog) => {
+      if (!catalog) throw new UnknownRunError(id);
+      const run = await findRun(catalog, id);
+      const materializations = await catalog.runMaterializations(run.runId);
+      const logs = options.logs || options.json ? await catalog.runLogs(run.runId) : [];
       if (options.json) return printJson({ ...run, materializations, logs });
       out(`Run ${run.runId}  ${run.status}`);
       out(`  workflow   ${run.workflowId}`);
@@ -71,9 +96,7 @@ export function configureRunsCommand(program: Command): void {
         out();
         for (const line of logs) out(`${formatTime(line.ts)} ${line.level.toUpperCase().padEnd(5)} ${line.stepKey}: ${line.message}${line.fields && Object.keys(line.fields).length ? ` ${JSON.stringify(line.fields)}` : ''}`);
       }
-    } finally {
-      await ctx.close();
-    }
+    });
   });
 
   const cancel = runs

@@ -13,6 +13,7 @@ import { NameOverLimitError } from '../../sdk/errors';
 import type { StepSpec } from '../../sdk/definitions/step-spec';
 import type { Plan } from '../../sdk/protocol/plan';
 import { createWorker } from '../../worker/create-worker';
+import longDefs from '../fixtures/long-names-defs';
 import { runStratum } from '../harness/cli-process';
 import { startTestStratum, type TestStratum } from '../harness/stratum-test-worker';
 import { testTemporalAddress } from '../harness/test-env';
@@ -37,7 +38,6 @@ afterAll(async () => {
 
 describe('a 10,000-character asset key', () => {
   test('is refused when the definitions load, naming the limit', async () => {
-    const { default: longDefs } = await import('../fixtures/long-names-defs');
     expect(() => validateDefinitions(longDefs)).toThrow(NameOverLimitError);
     expect(() => validateDefinitions(longDefs)).toThrow(/10,005 bytes.*activity type.*1,000 bytes \(limit\.maxIDLength\)/s);
     // A worker refuses them before it polls.
