@@ -13,7 +13,9 @@ export function progressLine(p: BackfillProgress, width = 24): string {
 
 /**
  * Shows a backfill's progress until it ends: a bar redrawn in place on a terminal, a plain line
- * every few seconds otherwise (CI, pipes). Resolves with the final progress.
+ * every few seconds otherwise (CI, pipes). Resolves with the final progress. While the server is
+ * unreachable, or no worker picks up the backfill or its runs, the bar stands still and a line
+ * says why (see `followWorkflow`); the wait goes on up to `STRATUM_SERVER_WAIT`.
  */
 export async function watchBackfill(backfill: BackfillHandle, options: { quiet?: boolean } = {}): Promise<BackfillProgress> {
   const tty = interactive();
@@ -37,7 +39,13 @@ export async function watchBackfill(backfill: BackfillHandle, options: { quiet?:
     }
   })();
   try {
-    const result = await backfill.result();
+    // Lines about the server or the workers start on a line of their own, under the bar.
+    const result = await backfill.result({
+      log: (line) => {
+        if (tty && !options.quiet) process.stderr.write('\r\x1b[K');
+        log(line);
+      },
+    });
     done = true;
     await poll;
     if (!options.quiet) {

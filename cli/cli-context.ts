@@ -9,6 +9,7 @@ import { connectNative } from '../client/connect-native';
 import { lazyCatalog } from './lazy-catalog';
 import { loadDefinitions } from './load-definitions';
 import { log } from './output';
+import { DETACH_POLLER_WAIT_MS, waitForPollers } from './worker-pollers';
 import { StratumClient } from '../client/stratum-client';
 
 /** Options every command that talks to Temporal or the catalog accepts. */
@@ -65,8 +66,9 @@ export async function openCliContext(options: CommonOptions, needs: { temporal: 
         if (worker) return new StratumClient(client, definitions, { taskQueue: worker.stratum.taskQueue, catalog });
         if (await hasPollers(client, target.namespace, taskQueue)) return stratum;
         if (options.detach) {
+          if (await waitForPollers(client, target.namespace, taskQueue, { log })) return stratum;
           throw new InvalidRunRequestError(
-            `No worker polls task queue "${taskQueue}", so a detached run would wait forever. Start one first (\`stratum worker\` or \`stratum dev\`), or drop --detach to run with a worker in this process.`,
+            `No worker polls task queue "${taskQueue}", so a detached run would wait forever (waited ${DETACH_POLLER_WAIT_MS / 1000} s for one to connect). Start one first (\`stratum worker\` or \`stratum dev\`), or drop --detach to run with a worker in this process.`,
           );
         }
         const localQueue = `${taskQueue}-cli-${process.pid}-${Date.now().toString(36)}`;

@@ -1,5 +1,6 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { BACKFILL, type BackfillProgress } from '../sdk/protocol/backfill';
+import { followWorkflow, type FollowWorkflowOptions } from './follow-workflow';
 
 /** A running (or finished) backfill, as app code and the CLI see it. */
 export interface BackfillHandle {
@@ -16,8 +17,12 @@ export interface BackfillHandle {
   resume(): Promise<void>;
   /** Stops launching and cancels the child runs in flight. */
   cancel(): Promise<void>;
-  /** Waits for the end; the final progress says completed, completed_with_failures or canceled. */
-  result(): Promise<BackfillProgress>;
+  /**
+   * Waits for the end; the final progress says completed, completed_with_failures or canceled.
+   * Follows the backfill through a server outage (up to `STRATUM_SERVER_WAIT`) and says when no
+   * worker picks up the backfill or one of its runs (see `followWorkflow`).
+   */
+  result(options?: FollowWorkflowOptions): Promise<BackfillProgress>;
 }
 
 /** A {@link BackfillHandle} over a backfill workflow's handle. */
@@ -31,7 +36,8 @@ export function backfillHandle(backfillId: string, handle: WorkflowHandle, total
     pause: () => handle.signal(BACKFILL.pauseSignal),
     resume: () => handle.signal(BACKFILL.resumeSignal),
     cancel: () => handle.signal(BACKFILL.cancelSignal),
-    result: () => handle.result() as Promise<BackfillProgress>,
+    result: (options = {}) =>
+      followWorkflow(handle, () => handle.result() as Promise<BackfillProgress>, { what: `backfill ${backfillId}`, children: true, ...options }),
   };
 }
 

@@ -1,6 +1,8 @@
 import { Client, Connection, type TLSConfig } from '@temporalio/client';
 import { loadClientConfigProfile, toClientOptions } from '@temporalio/envconfig';
 import { findRunningDevServer, startDevServer, type DevServerOptions } from '../cli/dev/dev-server';
+import { looksLikeServer } from '../cli/dev/dev-server-process';
+import { readDevServerState } from '../cli/dev/dev-server-state';
 import { parseAddress, tcpReachable } from '../cli/dev/ports';
 import { stratumHome } from '../sdk/definitions/settings';
 import { StratumError } from '../sdk/errors';
@@ -274,6 +276,7 @@ export async function resolveTemporalTarget(opts: ResolveTemporalTargetOptions):
     return { target: configured, uiUrl: null, startedServer: false };
   }
 
+  const recorded = readDevServerState(home);
   const running = await findRunningDevServer(home);
   if (running !== null) {
     return {
@@ -285,8 +288,18 @@ export async function resolveTemporalTarget(opts: ResolveTemporalTargetOptions):
 
   if (!opts.startLocalIfNeeded) throw new TemporalNotConfiguredError();
 
+  // A recorded server whose process is gone stopped (killed, crashed, machine restarted): say so, not just "started".
+  const stopped = recorded !== null && recorded !== 'invalid' && !looksLikeServer(recorded.pid) ? recorded : null;
+  if (stopped !== null) {
+    log(`The Temporal dev server this project started at ${stopped.address} (pid ${stopped.pid}${stopped.startedAt ? `, started ${stopped.startedAt}` : ''}) has stopped; starting a new one.`);
+  }
   const server = await startDevServer({ ...opts.devServer, detached: true, stratumHome: home, log });
   log(`Started Temporal dev server at ${server.address}` + (server.uiUrl !== null ? ` (web UI ${server.uiUrl})` : '') + '.');
+  if (stopped !== null) {
+    if (stopped.dbFile === null) log('The stopped server kept its history in memory: its workflows are gone from Temporal (the catalog still lists their runs).');
+    else if (stopped.dbFile === server.dbFile) log(`It uses the same database file, ${server.dbFile}: the stopped server's workflows and their history are there, and running ones go on.`);
+    else log(`The stopped server's workflows and their history are in ${stopped.dbFile}.`);
+  }
   return {
     target: { address: server.address, namespace: server.namespace, source: 'local-dev-server' },
     uiUrl: server.uiUrl,

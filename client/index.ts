@@ -16,6 +16,7 @@ export type { SensorRef, ScheduleRef, RebuildIntoOptions } from './stratum-clien
 export type { StratumClientOptions, StratumClientConnectOptions } from './connect-options';
 export type { RunHandle } from './run-handle';
 export type { BackfillHandle } from './backfill-handle';
+export type { FollowWorkflowOptions } from './follow-workflow';
 export type { DeployAction } from './deploy-action';
 export type { DeployedSchedule } from './schedule-status';
 export type { ScheduleBackfillRange } from './schedule-backfill';
@@ -34,3 +35,4 @@ export { UnknownDynamicPartitionsError, InvalidDynamicPartitionKeyError } from '
 export { InvalidTriggerPayloadError, SensorNotRunningError, UnknownSensorError } from '../sdk/automation/sensors/sensor-errors';
 export { UnknownScheduleError, StartRefusedError, RequestOverLimitError } from '../sdk/errors';
 export { TemporalUnreachableError, TemporalConfigError, TemporalNotConfiguredError } from './connection';
+export { TemporalServerLostError } from './server-wait';

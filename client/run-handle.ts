@@ -2,6 +2,7 @@ import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { StratumError } from '../sdk/errors';
 import { RUN_FAILED_ERROR_TYPE, type Plan, type RunResult } from '../sdk/protocol/plan';
+import { followWorkflow, type FollowWorkflowOptions } from './follow-workflow';
 
 /** A run that finished with failed steps; `result` has every step's status. */
 export class RunFailedError extends StratumError {
@@ -36,10 +37,17 @@ export function runHandle(plan: Plan, handle: WorkflowHandle): RunHandle {
   };
 }
 
-/** Waits for a run's workflow and turns a failed run into {@link RunFailedError} with its result. */
-export async function awaitRunResult(handle: WorkflowHandle): Promise<RunResult> {
+/**
+ * Waits for a run's workflow and turns a failed run into {@link RunFailedError} with its result.
+ * The wait follows the run through a server outage (saying so once, up to `STRATUM_SERVER_WAIT`,
+ * default 5 minutes) and says when no worker picks the run up within a few seconds; see
+ * {@link followWorkflow}.
+ *
+ * @throws TemporalServerLostError when the server stays unreachable for longer than the bound.
+ */
+export async function awaitRunResult(handle: WorkflowHandle, options: FollowWorkflowOptions = {}): Promise<RunResult> {
   try {
-    return (await handle.result()) as RunResult;
+    return (await followWorkflow(handle, () => handle.result(), { what: `run ${handle.workflowId}`, ...options })) as RunResult;
   } catch (error) {
     if (error instanceof WorkflowFailedError) {
       const cause = error.cause;
