@@ -81,6 +81,8 @@ export {
   StratumInvariantError,
   InvalidScheduleError,
   UnknownScheduleError,
+  NameOverLimitError,
+  RequestOverLimitError,
 } from './errors';
 export * from './partitions';
 export type { BackfillRequest, BackfillProgress, BackfillPartitions, BackfillStatus } from './protocol/backfill';
