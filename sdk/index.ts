@@ -7,8 +7,9 @@
  */
 export { asset, AssetDefinition } from './definitions/asset';
 export type { AssetOptions, AssetFunction } from './definitions/asset';
-export { upstream } from './definitions/asset-ref';
-export type { AssetRef, AssetInput, AssetInputSpec, AssetInputValues } from './definitions/asset-ref';
+export { previousPartition, self, upstream } from './definitions/asset-ref';
+export type { AssetRef, AssetInput, AssetInputSpec, AssetInputValue, AssetInputValues, OwnOutput, SelfInput } from './definitions/asset-ref';
+export type { InputShape } from './definitions/input-shape';
 export { multiAsset, MultiAssetDefinition } from './definitions/multi-asset';
 export type { MultiAssetOptions, AssetOutSpec } from './definitions/multi-asset';
 export { op, OpDefinition } from './definitions/op';

@@ -3,7 +3,7 @@
  * that reads its own previous day. Backfill it with
  * `npx stratum backfill start "*" --defs examples/partitioned/defs.ts --from 2024-01-01 --to 2024-03-31`.
  */
-import { asset, dailyPartitions, Definitions, schedule, timeWindowMapping, upstream, type AssetRef } from 'stratum';
+import { asset, dailyPartitions, Definitions, previousPartition, schedule, timeWindowMapping, upstream } from 'stratum';
 
 const days = dailyPartitions({ start: '2024-01-01', end: '2025-01-01' });
 
@@ -32,18 +32,25 @@ export const dailySummary = asset(
   ({ today, yesterday }) => ({ day: today.day, views: today.views, change: yesterday ? today.views - yesterday.views : null }),
 );
 
-/** The running total's own earlier partitions, by key: an asset may read its previous day. */
-const cumulativeRef: AssetRef<{ day: string; total: number }> = { assetKey: 'web/cumulative_views', partitions: days };
+/** One day of the running total. */
+interface CumulativeViews {
+  day: string;
+  total: number;
+}
 
-/** Views since the start: reads its own previous day, so a backfill runs these days in order. */
+/**
+ * Views since the start: reads its own previous day (`previousPartition()`, null on the first
+ * day), so a backfill runs these days in order. With an `output` zod schema the type argument
+ * can be left out: the previous value is typed by the schema.
+ */
 export const cumulativeViews = asset(
   {
     key: 'web/cumulative_views',
     group: 'web',
     partitions: days,
-    ins: { today: pageViews, previous: upstream(cumulativeRef, timeWindowMapping({ startOffset: -1, endOffset: -1 })) },
+    ins: { today: pageViews, previous: previousPartition<CumulativeViews>() },
   },
-  ({ today, previous }) => ({ day: today.day, total: (previous?.total ?? 0) + today.views }),
+  ({ today, previous }): CumulativeViews => ({ day: today.day, total: (previous?.total ?? 0) + today.views }),
 );
 
 /**

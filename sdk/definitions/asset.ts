@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { normalizeAssetKey } from './asset-key';
-import type { AssetInputSpec, AssetInputValues, AssetRef } from './asset-ref';
+import { resolveSelfInputs, type AssetInputSpec, type AssetInputValues, type AssetRef } from './asset-ref';
 import type { BackfillPolicy } from './backfill-policy';
 import { InvalidConfigSchemaError, InvalidDefinitionError } from '../errors';
 import type { OpContext, PartitionKeyOf } from './op-context';
@@ -53,8 +53,15 @@ export interface AssetOptions<
 }
 
 /** The function of an asset: typed inputs first, the op context second. */
-export type AssetFunction<TIns, TConfig, TResources extends ResourceRequirements | undefined, TOut, TPartitionKey extends string | null = string | null> = (
-  inputs: AssetInputValues<TIns>,
+export type AssetFunction<
+  TIns,
+  TConfig,
+  TResources extends ResourceRequirements | undefined,
+  TOut,
+  TPartitionKey extends string | null = string | null,
+  TInputs = AssetInputValues<TIns>,
+> = (
+  inputs: TInputs,
   ctx: OpContext<ConfigOf<TConfig>, ResourceValues<TResources>, TPartitionKey>,
 ) => MaybePromise<TOut>;
 
@@ -63,20 +70,26 @@ export type AssetFunction<TIns, TConfig, TResources extends ResourceRequirements
  * `TRequired` is the resources it declares, by key and value type (`{ warehouse: Warehouse }`),
  * which `Definitions({ resources })` must bind.
  */
-export class AssetDefinition<TOut = unknown, TRequired = Record<never, never>> implements AssetRef<TOut>, AssetsDefinition {
+export class AssetDefinition<TOut = unknown, TRequired = Record<never, never>, TPartitions extends PartitionsDefinition | null = PartitionsDefinition | null>
+  implements AssetRef<TOut, TPartitions>, AssetsDefinition
+{
   readonly kind = 'asset' as const;
   declare readonly _value?: TOut;
   /** Type-only: the resources it requires, by key and value type. */
   declare readonly _requiredResources?: TRequired;
   readonly assetKey: string;
-  readonly partitions: PartitionsDefinition | null;
+  readonly partitions: TPartitions;
+  readonly options: AssetOptions<Record<string, AssetInputSpec>, z.ZodType | undefined, ResourceRequirements | undefined, TOut>;
 
   constructor(
-    readonly options: AssetOptions<Record<string, AssetInputSpec>, z.ZodType | undefined, ResourceRequirements | undefined, TOut>,
-    readonly fn: AssetFunction<any, any, any, TOut>,
+    options: AssetOptions<Record<string, AssetInputSpec>, z.ZodType | undefined, ResourceRequirements | undefined, TOut>,
+    readonly fn: AssetFunction<any, any, any, TOut, any, any>,
   ) {
     this.assetKey = normalizeAssetKey(options.key, options.keyPrefix);
-    this.partitions = options.partitions ?? null;
+    this.partitions = (options.partitions ?? null) as TPartitions;
+    // previousPartition() / self(...) in `ins` read this asset itself.
+    const ins = resolveSelfInputs(options.ins, this);
+    this.options = ins === options.ins ? options : { ...options, ins };
     validateStepOptions(`asset "${this.assetKey}"`, options);
     if (typeof fn !== 'function') {
       throw new InvalidDefinitionError(`asset "${this.assetKey}" needs a function: asset({ key }, (inputs, ctx) => value).`);
@@ -151,6 +164,8 @@ export class AssetDefinition<TOut = unknown, TRequired = Record<never, never>> i
  * // Declared resources are bound by reference: Definitions must bind `db` to a resource whose value fits.
  * // Partitioned (without a backfill policy): ctx.partitionKey is a string, never null.
  * const daily = asset({ key: 'daily', partitions: dailyPartitions({ start: '2024-01-01' }) }, (_, ctx) => load(ctx.partitionKey));
+ * // Inputs are typed by the mapping: a weekly asset reading a daily one gets Record<day, value>.
+ * const weekly = asset({ key: 'weekly', partitions: weeklyPartitions({ start: '2024-01-07' }), ins: { daily } }, ({ daily }) => Object.values(daily));
  */
 export function asset<
   TOut,
@@ -159,10 +174,20 @@ export function asset<
   TResources extends ResourceRequirements | undefined = undefined,
   TPartitions extends PartitionsDefinition | undefined = undefined,
   TBackfillPolicy extends BackfillPolicy | undefined = undefined,
+  TOutputSchema extends z.ZodType | undefined = undefined,
 >(
-  options: AssetOptions<TIns, TConfig, TResources, TOut, TPartitions, TBackfillPolicy>,
-  fn: AssetFunction<TIns, TConfig, TResources, TOut, PartitionKeyOf<TPartitions, TBackfillPolicy>>,
-): AssetDefinition<Awaited<TOut>, ResourceValueRequirements<TResources>> {
+  options: AssetOptions<TIns, TConfig, TResources, TOut, TPartitions, TBackfillPolicy> & { output?: TOutputSchema },
+  fn: AssetFunction<
+    TIns,
+    TConfig,
+    TResources,
+    TOut,
+    PartitionKeyOf<TPartitions, TBackfillPolicy>,
+    // An input that reads the asset's own output (previousPartition()) is typed by the output
+    // schema: naming TOut here would fix it before the function's return is seen.
+    AssetInputValues<TIns, TPartitions, TBackfillPolicy, TOutputSchema extends z.ZodType ? z.output<TOutputSchema> : unknown>
+  >,
+): AssetDefinition<Awaited<TOut>, ResourceValueRequirements<TResources>, TPartitions extends PartitionsDefinition ? TPartitions : null> {
   return new AssetDefinition(options as any, fn as any);
 }
 

@@ -53,12 +53,17 @@ export interface MultiAssetOptions<
  * A single computation that materializes several assets. Create it with {@link multiAsset}.
  * `TRequired` is the resources it declares, by key and value type, which `Definitions` must bind.
  */
-export class MultiAssetDefinition<TResult extends Record<string, unknown> = Record<string, unknown>, TRequired = Record<never, never>> implements AssetsDefinition {
+export class MultiAssetDefinition<
+  TResult extends Record<string, unknown> = Record<string, unknown>,
+  TRequired = Record<never, never>,
+  TPartitions extends PartitionsDefinition | null = PartitionsDefinition | null,
+> implements AssetsDefinition
+{
   readonly kind = 'multi-asset' as const;
   /** Type-only: the resources it requires, by key and value type. */
   declare readonly _requiredResources?: TRequired;
   /** One ref per output, typed by what the function returns: pass them to downstream `ins`. */
-  readonly assets: { readonly [K in keyof TResult]: AssetRef<TResult[K]> };
+  readonly assets: { readonly [K in keyof TResult]: AssetRef<TResult[K], TPartitions> };
   /** Asset key of each output name. */
   readonly outputKeys: Readonly<Record<string, string>>;
   readonly partitions: PartitionsDefinition | null;
@@ -159,9 +164,9 @@ export function multiAsset<
 >(
   options: MultiAssetOptions<TOuts, TIns, TConfig, TResources, TPartitions, TBackfillPolicy>,
   fn: (
-    inputs: AssetInputValues<TIns>,
+    inputs: AssetInputValues<TIns, TPartitions, TBackfillPolicy>,
     ctx: OpContext<ConfigOf<TConfig>, ResourceValues<TResources>, PartitionKeyOf<TPartitions, TBackfillPolicy>>,
   ) => MaybePromise<TResult>,
-): MultiAssetDefinition<{ [K in keyof TOuts & string]: TResult[K] }, ResourceValueRequirements<TResources>> {
+): MultiAssetDefinition<{ [K in keyof TOuts & string]: TResult[K] }, ResourceValueRequirements<TResources>, TPartitions extends PartitionsDefinition ? TPartitions : null> {
   return new MultiAssetDefinition(options as any, fn as any) as any;
 }

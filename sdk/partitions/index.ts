@@ -8,13 +8,14 @@
 // Definitions
 export type { PartitionContext, PartitionsDefinition, PartitionsDefinitionBase, PartitionsKind, PartitionsSpec } from './definition/partitions-definition';
 export { TimeWindowPartitionsDefinition, timeWindowPartitions } from './definition/time-window-partitions';
-export type { TimeWindow, TimeWindowPartitionsOptions, TimeWindowPartitionsSpec } from './definition/time-window-partitions';
+export type { TimeWindow, TimeWindowCadence, TimeWindowPartitionsOptions, TimeWindowPartitionsSpec } from './definition/time-window-partitions';
 export { DEFAULT_DATE_FORMAT, DEFAULT_HOURLY_FORMAT, dailyPartitions, hourlyPartitions, monthlyPartitions, weeklyPartitions } from './definition/time-window-presets';
 export type {
   DailyPartitionsOptions,
   HourlyPartitionsOptions,
   MonthlyPartitionsOptions,
   TimeWindowPresetOptions,
+  PresetCadence,
   WeeklyPartitionsOptions,
 } from './definition/time-window-presets';
 export { StaticPartitionsDefinition, staticPartitions } from './definition/static-partitions';

@@ -51,6 +51,15 @@ export interface TimeWindowPartitionsOptions {
   endOffset?: number;
 }
 
+/**
+ * The cadence of a time-window partitions definition as its TYPE carries it: `'hour'`, `'day'`,
+ * `'week'` or `'month'` from the presets (`dailyPartitions()` is a
+ * `TimeWindowPartitionsDefinition<'day'>`), `string` when not known (any cron, or a preset moved
+ * by `hourOffset`/`minuteOffset`). Asset inputs are typed from it: a weekly asset reading a daily
+ * one gets a record of days, a daily asset reading a weekly one gets one week's value.
+ */
+export type TimeWindowCadence = 'hour' | 'day' | 'week' | 'month';
+
 /** Where a key sits, or why it does not name a window. */
 type Located = { ok: true; index: number } | { ok: false; problem: PartitionKeyProblem; detail: string };
 
@@ -75,8 +84,10 @@ const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Frida
  * Indices: `keyIndex`, `keyAt` and `windowAt` number partitions from 0 (the first partition);
  * negative indices are the windows before the start.
  */
-export class TimeWindowPartitionsDefinition implements PartitionsDefinitionBase<string, TimeWindowPartitionsSpec> {
+export class TimeWindowPartitionsDefinition<TCadence extends string = string> implements PartitionsDefinitionBase<string, TimeWindowPartitionsSpec> {
   readonly kind = 'time-window' as const;
+  /** Type-only: the cadence ({@link TimeWindowCadence}), used to type asset inputs. */
+  declare readonly _cadence?: TCadence;
   readonly spec: TimeWindowPartitionsSpec;
   /** The cron, normalized (macros expanded). */
   readonly cron: string;
@@ -288,6 +299,24 @@ export class TimeWindowPartitionsDefinition implements PartitionsDefinitionBase<
     return this.cron === other.cron && this.clock === other.clock;
   }
 
+  /**
+   * True when every window of `this` lies inside one window of `coarser` (every tick of
+   * `coarser` is a tick of `this`, in the same time zone): a day inside its week or month, an
+   * hour inside its day. Then a partition of `this` reads exactly one partition of `coarser`.
+   *
+   * @example
+   * dailyPartitions({ start: '2024-01-01' }).windowsNestIn(weeklyPartitions({ start: '2024-01-01' })); // true
+   */
+  windowsNestIn(coarser: TimeWindowPartitionsDefinition): boolean {
+    if (this.clock !== coarser.clock) return false;
+    const fine = this.shape;
+    const wide = coarser.shape;
+    if (wide.kind !== 'daily' && wide.kind !== 'weekly' && wide.kind !== 'monthly') return false;
+    if (fine.kind === 'every-minutes') return fine.intervalMinutes === 60 && fine.minute === wide.minute;
+    if (fine.kind === 'daily') return wide.kind !== 'daily' && fine.hour === wide.hour && fine.minute === wide.minute;
+    return false;
+  }
+
   // ---- Internals ----
 
   private tickAt(index: number): number {
@@ -493,6 +522,6 @@ function capitalize(text: string): string {
  * });
  * sixHourly.keys({ now: new Date('2024-01-02T00:00:00Z') }); // ['2024-01-01-00:00', …, '2024-01-01-18:00']
  */
-export function timeWindowPartitions(options: TimeWindowPartitionsOptions): TimeWindowPartitionsDefinition {
+export function timeWindowPartitions(options: TimeWindowPartitionsOptions): TimeWindowPartitionsDefinition<string> {
   return new TimeWindowPartitionsDefinition(options);
 }

@@ -46,6 +46,18 @@ export const DEFAULT_HOURLY_FORMAT = 'yyyy-MM-dd-HH:mm';
 /** The default key format of daily, weekly and monthly partitions (Dagster's). */
 export const DEFAULT_DATE_FORMAT = 'yyyy-MM-dd';
 
+/**
+ * The cadence type of a preset: `TCadence`, unless the options move the window start by
+ * `hourOffset` or `minuteOffset` (then `string`, unknown: whether its windows nest in another
+ * definition's depends on those offsets, which the type does not track).
+ */
+export type PresetCadence<O, TCadence extends string> = O extends { readonly hourOffset: infer H }
+  ? [H] extends [0 | undefined]
+    ? PresetMinuteCadence<O, TCadence>
+    : string
+  : PresetMinuteCadence<O, TCadence>;
+type PresetMinuteCadence<O, TCadence extends string> = O extends { readonly minuteOffset: infer M } ? ([M] extends [0 | undefined] ? TCadence : string) : TCadence;
+
 function integerOption(factory: string, name: string, value: unknown, min: number, max: number, fallback: number, hint = ''): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
@@ -54,8 +66,8 @@ function integerOption(factory: string, name: string, value: unknown, min: numbe
   return value;
 }
 
-function preset(factory: string, options: TimeWindowPresetOptions, cron: string, defaultFormat: string): TimeWindowPartitionsDefinition {
-  return new TimeWindowPartitionsDefinition(
+function preset<TCadence extends string>(factory: string, options: TimeWindowPresetOptions, cron: string, defaultFormat: string): TimeWindowPartitionsDefinition<TCadence> {
+  return new TimeWindowPartitionsDefinition<TCadence>(
     {
       cron,
       start: options.start,
@@ -83,11 +95,11 @@ function checkOptions(factory: string, options: unknown): asserts options is Tim
  * const hourly = hourlyPartitions({ start: '2024-01-01-00:00', timezone: 'Europe/Berlin' });
  * hourly.lastKey({ now: new Date('2024-01-01T10:30:00Z') }); // '2024-01-01-10:00' (ended 11:00 Berlin = 10:00Z)
  */
-export function hourlyPartitions(options: HourlyPartitionsOptions): TimeWindowPartitionsDefinition {
+export function hourlyPartitions<const O extends HourlyPartitionsOptions>(options: O): TimeWindowPartitionsDefinition<PresetCadence<O, 'hour'>> {
   const factory = 'hourlyPartitions';
   checkOptions(factory, options);
   const minute = integerOption(factory, 'minuteOffset', options.minuteOffset, 0, 59, 0);
-  return preset(factory, options, `${minute} * * * *`, DEFAULT_HOURLY_FORMAT);
+  return preset<never>(factory, options, `${minute} * * * *`, DEFAULT_HOURLY_FORMAT);
 }
 
 /**
@@ -100,12 +112,12 @@ export function hourlyPartitions(options: HourlyPartitionsOptions): TimeWindowPa
  * // today's partition too, e.g. for intraday refreshes:
  * dailyPartitions({ start: '2024-01-01', endOffset: 1, hourOffset: 6, timezone: 'America/New_York' });
  */
-export function dailyPartitions(options: DailyPartitionsOptions): TimeWindowPartitionsDefinition {
+export function dailyPartitions<const O extends DailyPartitionsOptions>(options: O): TimeWindowPartitionsDefinition<PresetCadence<O, 'day'>> {
   const factory = 'dailyPartitions';
   checkOptions(factory, options);
   const hour = integerOption(factory, 'hourOffset', options.hourOffset, 0, 23, 0);
   const minute = integerOption(factory, 'minuteOffset', options.minuteOffset, 0, 59, 0);
-  return preset(factory, options, `${minute} ${hour} * * *`, DEFAULT_DATE_FORMAT);
+  return preset<never>(factory, options, `${minute} ${hour} * * *`, DEFAULT_DATE_FORMAT);
 }
 
 /**
@@ -116,13 +128,13 @@ export function dailyPartitions(options: DailyPartitionsOptions): TimeWindowPart
  * const weekly = weeklyPartitions({ start: '2024-01-01', dayOffset: 1 }); // Monday weeks
  * weekly.timeWindowForKey('2024-01-08'); // { start: 2024-01-08T00:00Z, end: 2024-01-15T00:00Z }
  */
-export function weeklyPartitions(options: WeeklyPartitionsOptions): TimeWindowPartitionsDefinition {
+export function weeklyPartitions<const O extends WeeklyPartitionsOptions>(options: O): TimeWindowPartitionsDefinition<PresetCadence<O, 'week'>> {
   const factory = 'weeklyPartitions';
   checkOptions(factory, options);
   const day = integerOption(factory, 'dayOffset', options.dayOffset, 0, 6, 0, ' (0 = Sunday, 1 = Monday)');
   const hour = integerOption(factory, 'hourOffset', options.hourOffset, 0, 23, 0);
   const minute = integerOption(factory, 'minuteOffset', options.minuteOffset, 0, 59, 0);
-  return preset(factory, options, `${minute} ${hour} * * ${day}`, DEFAULT_DATE_FORMAT);
+  return preset<never>(factory, options, `${minute} ${hour} * * ${day}`, DEFAULT_DATE_FORMAT);
 }
 
 /**
@@ -133,11 +145,11 @@ export function weeklyPartitions(options: WeeklyPartitionsOptions): TimeWindowPa
  * const monthly = monthlyPartitions({ start: '2024-01-01' });
  * monthly.timeWindowForKey('2024-02-01'); // 29 days: { start: 2024-02-01T00:00Z, end: 2024-03-01T00:00Z }
  */
-export function monthlyPartitions(options: MonthlyPartitionsOptions): TimeWindowPartitionsDefinition {
+export function monthlyPartitions<const O extends MonthlyPartitionsOptions>(options: O): TimeWindowPartitionsDefinition<PresetCadence<O, 'month'>> {
   const factory = 'monthlyPartitions';
   checkOptions(factory, options);
   const day = integerOption(factory, 'dayOffset', options.dayOffset, 1, 28, 1, ' (days 29–31 are missing in some months)');
   const hour = integerOption(factory, 'hourOffset', options.hourOffset, 0, 23, 0);
   const minute = integerOption(factory, 'minuteOffset', options.minuteOffset, 0, 59, 0);
-  return preset(factory, options, `${minute} ${hour} ${day} * *`, DEFAULT_DATE_FORMAT);
+  return preset<never>(factory, options, `${minute} ${hour} ${day} * *`, DEFAULT_DATE_FORMAT);
 }

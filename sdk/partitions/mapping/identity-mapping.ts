@@ -2,6 +2,7 @@ import { BasePartitionMapping, familyOf, type MappedKeys, type PartitionedUpstre
 import type { MappedPartitions, PartitionCardinality } from './partition-mapping';
 import { PartitionMappingError } from './partition-mapping-error';
 import type { PartitionContext, PartitionsDefinition } from '../definition/partitions-definition';
+import type { TimeWindowPartitionsDefinition } from '../definition/time-window-partitions';
 
 /** The JSON form of {@link identityMapping}. */
 export interface IdentityMappingSpec {
@@ -12,7 +13,8 @@ export interface IdentityMappingSpec {
  * Each downstream partition reads the upstream partition with the same key (Dagster's
  * `IdentityPartitionMapping`). Between time windows of different cadences it reads the upstream
  * windows that overlap the downstream window (Dagster's default `TimeWindowPartitionMapping`), so
- * a daily asset reading an hourly one gets that day's 24 hours — then `cardinalityFor` is `'many'`.
+ * a daily asset reading an hourly one gets that day's 24 hours — then `cardinalityFor` is `'many'`;
+ * a daily asset reading a weekly one gets the week its day lies in (`'one'`).
  */
 export class IdentityPartitionMapping extends BasePartitionMapping<'one'> {
   readonly kind = 'identity' as const;
@@ -83,11 +85,21 @@ export function identityProblem(upstream: PartitionsDefinition, downstream: Part
 
 /** Cardinality of identity between two compatible definitions. */
 export function identityCardinality(upstream: PartitionsDefinition, downstream: PartitionsDefinition): PartitionCardinality {
-  if (upstream.kind === 'time-window' && downstream.kind === 'time-window') return upstream.hasSameCadence(downstream) ? 'one' : 'many';
+  if (upstream.kind === 'time-window' && downstream.kind === 'time-window') return timeWindowsCardinality(upstream, downstream);
   if (upstream.kind === 'multi' && downstream.kind === 'multi') {
     return upstream.dimensions.every((d, i) => identityCardinality(d.partitions, downstream.dimensions[i]!.partitions) === 'one') ? 'one' : 'many';
   }
   return 'one';
+}
+
+/**
+ * One upstream window per downstream window, or several: `'one'` for the same cadence, and for a
+ * coarser upstream whose windows contain the downstream's (a daily asset reading a weekly one
+ * gets its week); `'many'` for a finer upstream (a weekly asset reading a daily one gets a record
+ * of its days) and for windows that do not line up.
+ */
+export function timeWindowsCardinality(upstream: TimeWindowPartitionsDefinition, downstream: TimeWindowPartitionsDefinition): PartitionCardinality {
+  return upstream.hasSameCadence(downstream) || downstream.windowsNestIn(upstream) ? 'one' : 'many';
 }
 
 /** Identity: the same key, or the upstream windows overlapping the downstream window. */

@@ -1,5 +1,6 @@
 import { BasePartitionMapping, type MappedKeys, type PartitionedUpstream } from './base-partition-mapping';
 import type { MappedPartitions, PartitionCardinality } from './partition-mapping';
+import { timeWindowsCardinality } from './identity-mapping';
 import { PartitionMappingError } from './partition-mapping-error';
 import type { PartitionContext } from '../definition/partitions-definition';
 import type { TimeWindowPartitionsDefinition } from '../definition/time-window-partitions';
@@ -39,8 +40,14 @@ export type TimeWindowMappingCardinality<TStart extends number, TEnd extends num
  * keys outside the upstream definition (before its start, not ended yet) are dropped and listed
  * in `missing`. Create it with {@link timeWindowMapping}.
  */
-export class TimeWindowPartitionMapping<TCardinality extends PartitionCardinality = PartitionCardinality> extends BasePartitionMapping<TCardinality> {
+export class TimeWindowPartitionMapping<
+  TCardinality extends PartitionCardinality = PartitionCardinality,
+  TStart extends number = number,
+  TEnd extends number = number,
+> extends BasePartitionMapping<TCardinality> {
   readonly kind = 'time-window' as const;
+  /** Type-only: the offsets, so an input at a non-zero offset is typed `T | null` (it can fall outside the upstream's partitions). */
+  declare readonly _offsets?: readonly [TStart, TEnd];
   readonly cardinality: TCardinality;
   readonly spec: TimeWindowMappingSpec;
   readonly startOffset: number;
@@ -85,7 +92,7 @@ export class TimeWindowPartitionMapping<TCardinality extends PartitionCardinalit
 
   override cardinalityFor({ upstream, downstream }: MappedPartitions): PartitionCardinality {
     if (upstream?.kind === 'time-window' && downstream?.kind === 'time-window') {
-      return this.startOffset === this.endOffset && upstream.hasSameCadence(downstream) ? 'one' : 'many';
+      return this.startOffset === this.endOffset ? timeWindowsCardinality(upstream, downstream) : 'many';
     }
     return this.cardinality;
   }
@@ -118,6 +125,6 @@ export class TimeWindowPartitionMapping<TCardinality extends PartitionCardinalit
  */
 export function timeWindowMapping<const TStart extends number = 0, const TEnd extends number = 0>(
   options: TimeWindowMappingOptions<TStart, TEnd> = {},
-): TimeWindowPartitionMapping<TimeWindowMappingCardinality<TStart, TEnd>> {
+): TimeWindowPartitionMapping<TimeWindowMappingCardinality<TStart, TEnd>, TStart, TEnd> {
   return new TimeWindowPartitionMapping(options);
 }
