@@ -5,8 +5,8 @@
  *   waiting, and exits 0 with the run's success; right after the restart, `--detach` waits for
  *   the worker to reconnect instead of refusing with "No worker polls";
  * - the only worker has just been killed (Temporal still lists its poller for about a minute):
- *   an attached run says within seconds that no worker picked it up, and how to start one, and
- *   completes once a worker starts;
+ *   an attached run (and an attached backfill) says within seconds that no worker picked it up,
+ *   and how to start one, and completes once a worker starts;
  * - a project whose recorded dev server has died says so when it starts a new one.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -16,6 +16,7 @@ import path from 'node:path';
 import { connectClient, resolveTemporalTarget } from '../../client/connection';
 import { startDevServer, stopDevServer, type DevServer } from '../../cli/dev/dev-server';
 import { readDevServerState } from '../../cli/dev/dev-server-state';
+import { hasPollers } from '../../cli/worker-pollers';
 import { pickFreePort } from '../../cli/dev/ports';
 import { openCatalog } from '../../sdk/catalog';
 import { exited, startWorkerProcess } from '../harness/cli-process';
@@ -74,6 +75,19 @@ describe('following a run through server and worker faults', () => {
     processes.push(worker);
     await waitFor(() => output.join('').includes('Worker polling'), 60_000);
     return { worker, output };
+  };
+
+  /** A worker that polled the task queue (the server lists it) and was then killed: its poller stays listed for about a minute. */
+  const startAndKillWorker = async (env: ReturnType<typeof envFor>): Promise<void> => {
+    const { worker } = await startWorker(env);
+    const { client, connection } = await connectClient({ address: env.TEMPORAL_ADDRESS, namespace: 'default', source: 'env' });
+    try {
+      await waitFor(() => hasPollers(client, 'default', env.STRATUM_TASK_QUEUE), 30_000, 200);
+    } finally {
+      await connection.close();
+    }
+    worker.kill('SIGKILL');
+    await exited(worker);
   };
 
   beforeAll(async () => {
@@ -142,9 +156,7 @@ describe('following a run through server and worker faults', () => {
 
   test('the only worker was just killed: the attached run says no worker picked it up, and completes once one starts', async () => {
     const env = envFor(uniqueTaskQueue('no-worker'));
-    const { worker } = await startWorker(env);
-    worker.kill('SIGKILL');
-    await exited(worker);
+    await startAndKillWorker(env);
 
     // Temporal still lists the dead worker's poller, so the CLI starts no worker of its own.
     const run = startCli(['materialize', 'outage/quick', '--defs', defsPath], env);
@@ -157,6 +169,22 @@ describe('following a run through server and worker faults', () => {
     const code = await run.done;
     expect({ code, stderr: run.stderr() }).toEqual({ code: 0, stderr: expect.any(String) });
     expect(run.stderr()).toMatch(/Run \S+ succeeded/);
+  }, 120_000);
+
+  test('the same for a backfill: its progress stands still with a line saying no worker picked it up, and it completes once one starts', async () => {
+    const env = envFor(uniqueTaskQueue('no-worker-backfill'));
+    await startAndKillWorker(env);
+
+    const backfill = startCli(['backfill', 'start', 'outage/regions', '--all', '--defs', defsPath], env);
+    await waitFor(() => backfill.stderr().includes('No worker has picked up') || backfill.child.exitCode !== null, 30_000, 200);
+    expect(backfill.stderr()).toMatch(/No worker has picked up backfill \S+ for \d+ s/);
+    expect(backfill.stderr()).toContain(`task queue "${env.STRATUM_TASK_QUEUE}"`);
+    expect(backfill.child.exitCode).toBeNull();
+
+    await startWorker(env);
+    const code = await backfill.done;
+    expect({ code, stderr: backfill.stderr() }).toEqual({ code: 0, stderr: expect.any(String) });
+    expect(backfill.stderr()).toMatch(/2\/2 +2 done +0 failed/);
   }, 120_000);
 
   test('a project whose dev server died: the next command says it had stopped when it starts a new one', async () => {
