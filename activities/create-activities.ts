@@ -37,6 +37,8 @@ export function createActivities(deps: ActivityDependencies): Record<string, (..
   const backfill = createBackfillActivities(deps);
   activities[BACKFILL.itemsActivity] = backfill.backfillItems;
   activities[BACKFILL.itemsFailedActivity] = backfill.backfillItemsFailed;
+  activities[BACKFILL.unitsActivity] = backfill.backfillUnits;
+  activities[BACKFILL.unitsBlockedActivity] = backfill.backfillUnitsBlocked;
   activities[SCHEDULE.planActivity] = createScheduleActivities(deps).planScheduledRun;
   activities[SENSOR_EVALUATE_ACTIVITY] = createSensorActivities(deps).evaluateSensor;
   return activities;

@@ -4,11 +4,12 @@ import { formatDuration, interactive, log } from './output';
 
 /** `[########------------] 412/1000  3 failed  32 running  41.2/s  ETA 14s` */
 export function progressLine(p: BackfillProgress, width = 24): string {
-  const finished = p.done + p.failed;
+  const blocked = p.blocked ?? 0;
+  const finished = p.done + p.failed + blocked;
   const ratio = p.total > 0 ? Math.min(1, finished / p.total) : 1;
   const filled = Math.round(ratio * width);
   const eta = p.ratePerSec > 0 && p.remaining + p.running > 0 ? formatDuration(((p.remaining + p.running) / p.ratePerSec) * 1000) : '-';
-  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${finished}/${p.total}  ${p.done} done  ${p.failed} failed  ${p.running} running  ${p.ratePerSec}/s  ETA ${eta}${p.status === 'paused' ? '  (paused)' : ''}`;
+  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${finished}/${p.total}  ${p.done} done  ${p.failed} failed  ${blocked ? `${blocked} blocked  ` : ''}${p.running} running  ${p.ratePerSec}/s  ETA ${eta}${p.status === 'paused' ? '  (paused)' : ''}`;
 }
 
 /**

@@ -9,6 +9,8 @@ export interface BackfillHandle {
   workflowId: string;
   /** Child runs counted when the backfill started (after `only`); -1 when not known to this handle. */
   total: number;
+  /** Asset partitions it will run (graph backfills; null when started by an older version). */
+  assetPartitions: number | null;
   handle: WorkflowHandle;
   /** Live progress, from the workflow's query. */
   progress(): Promise<BackfillProgress>;
@@ -26,11 +28,12 @@ export interface BackfillHandle {
 }
 
 /** A {@link BackfillHandle} over a backfill workflow's handle. */
-export function backfillHandle(backfillId: string, handle: WorkflowHandle, total: number): BackfillHandle {
+export function backfillHandle(backfillId: string, handle: WorkflowHandle, total: number, assetPartitions: number | null = null): BackfillHandle {
   return {
     backfillId,
     workflowId: handle.workflowId,
     total,
+    assetPartitions,
     handle,
     progress: () => handle.query<BackfillProgress>(BACKFILL.progressQuery),
     pause: () => handle.signal(BACKFILL.pauseSignal),

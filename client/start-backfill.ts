@@ -3,7 +3,8 @@ import type { Catalog } from '../sdk/catalog';
 import type { Definitions } from '../sdk/definitions/definitions';
 import { InvalidRunRequestError } from '../sdk/errors';
 import type { PartitionContext } from '../sdk/partitions';
-import { countBackfillItems } from '../sdk/planning/backfill-items';
+import { backfillGraph } from '../sdk/planning/backfill-graph';
+import { countBackfillUnits } from '../sdk/planning/backfill-units';
 import { createPlan } from '../sdk/planning/planner';
 import { checkBackfillInputLimits } from '../sdk/planning/temporal-limits-check';
 import { backfillWorkflowId, type BackfillPartitions, type BackfillRequest, type BackfillWorkflowInput } from '../sdk/protocol/backfill';
@@ -51,18 +52,14 @@ export async function planBackfill(deps: Omit<StartBackfillDeps, 'client' | 'tas
   const partitionRetries = request.partitionRetries ?? 0;
   if (!Number.isInteger(partitionRetries) || partitionRetries < 0) throw new InvalidRunRequestError(`partitionRetries must be a whole number >= 0, got ${partitionRetries}.`);
   const target = request.job !== undefined ? { job: request.job } : { selection: request.selection };
-  const shapePlan = createPlan(definitions, { ...target, config: request.config, deferPartition: true, partitionContext: ctx });
   const only = request.only ?? null;
-  const { items, first } = await countBackfillItems(definitions, catalog, shapePlan, { partitions: request.partitions, only }, ctx);
+  const grouping = request.grouping ?? 'asset-partition';
   const backfillId = request.backfillId ?? newBackfillId();
-  const template = createPlan(definitions, {
-    ...target,
-    config: request.config,
-    tags: request.tags,
-    backfillId,
-    partitionContext: ctx,
-    ...(first ? { partitionKey: first.partitionKey, partitionRange: first.partitionRange } : { deferPartition: true }),
-  });
+  // The template holds every step without a partition; each child run gets its unit's steps and partition.
+  const template = createPlan(definitions, { ...target, config: request.config, tags: request.tags, backfillId, partitionContext: ctx, deferPartition: true });
+  const graph = backfillGraph(definitions, template, { partitions: request.partitions, grouping }, ctx);
+  const counted = await countBackfillUnits(definitions, catalog, graph, only, ctx);
+  const items = counted.nodes;
   const input: BackfillWorkflowInput = {
     backfillId,
     template,
@@ -72,9 +69,14 @@ export async function planBackfill(deps: Omit<StartBackfillDeps, 'client' | 'tas
     partitionRetries,
     childrenPerWorkflowRun: request.childrenPerWorkflowRun ?? 2_000,
     total: items,
+    graph: { grouping, runs: counted.runs },
   };
   checkBackfillInputLimits(input);
-  return { input, summary: `Backfill ${template.job ?? template.label}: ${items} run${items === 1 ? '' : 's'} (${describePartitions(request.partitions)}${only ? `, ${only} only` : ''})` };
+  const runs = counted.runs;
+  return {
+    input,
+    summary: `Backfill ${template.job ?? template.label}: ${items} asset partition${items === 1 ? '' : 's'} in ${runs} run${runs === 1 ? '' : 's'} (${describePartitions(request.partitions)}${only ? `, ${only} only` : ''})`,
+  };
 }
 
 /** Starts the `backfill` workflow of a {@link PlannedBackfill} on `taskQueue`. */
@@ -94,7 +96,7 @@ export async function startPlannedBackfill(client: Client, taskQueue: string, pl
       { key: StratumSearchAttributes.job, value: template.job ?? template.label },
     ] as any,
   }));
-  return backfillHandle(backfillId, handle, input.total);
+  return backfillHandle(backfillId, handle, input.graph?.runs ?? input.total, input.graph ? input.total : null);
 }
 
 function describePartitions(partitions: BackfillPartitions): string {

@@ -1,6 +1,6 @@
 /**
  * Backfills on a real Temporal dev server with a real SQLite catalog: one `backfill` workflow per
- * backfill, one child `materialize` run per partition (or range chunk), a bounded number in
+ * backfill, child `materialize` runs of its asset partitions (per partition for these graphs), a bounded number in
  * flight, progress as a query, pause / resume / cancel as signals, continue-as-new in batches.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -170,12 +170,6 @@ describe('backfills on a real Temporal dev server', () => {
     expect((reversed as Error).message).toContain('2024-02-10');
     expect((reversed as Error).message).toMatch(/after|before|revers/i);
 
-    // Nothing partitioned to backfill.
-    const plain = await refuse({ selection: 'plain/unpartitioned' }).catch((e: unknown) => e);
-    expect(plain).toBeInstanceOf(InvalidRequestError);
-    expect((plain as Error).message).toContain('plain/unpartitioned');
-    expect((plain as Error).message).toMatch(/partition/i);
-
     // An unknown asset, with a suggestion.
     const unknownSelection = await refuse({ selection: 'main/rwa' }).catch((e: unknown) => e);
     expect(unknownSelection).toBeInstanceOf(UnknownSelectionError);
@@ -213,8 +207,10 @@ describe('backfills on a real Temporal dev server', () => {
       await sleep(100);
     }
     const result = await resultPromise;
-    expect(result).toMatchObject({ backfillId: handle.backfillId, status: 'completed', total: 100, done: 100, failed: 0, running: 0, remaining: 0, failedItems: [] });
-    expect(Math.max(...polled.map((p) => p.running))).toBeLessThanOrEqual(4);
+    // Counts are asset partitions: 100 days of two assets, in 100 child runs.
+    expect(handle.assetPartitions).toBe(200);
+    expect(result).toMatchObject({ backfillId: handle.backfillId, status: 'completed', unit: 'asset partition', total: 200, done: 200, failed: 0, blocked: 0, running: 0, remaining: 0, runs: 100, failedItems: [] });
+    expect(Math.max(...polled.map((p) => p.running))).toBeLessThanOrEqual(8); // 4 runs of 2 asset partitions
 
     // One child run per partition, each recorded with the backfill id.
     const runs = await backfillRuns(handle.backfillId);
@@ -255,9 +251,9 @@ describe('backfills on a real Temporal dev server', () => {
     const result = await first.result();
     expect(result.status).toBe('completed_with_failures');
     expect(result.failed).toBe(3);
-    expect([...result.failedItems].sort()).toEqual(broken);
-    expect(result.done).toBe(17);
-    expect(result).toMatchObject({ total: 20, running: 0, remaining: 0 });
+    expect([...result.failedItems].sort()).toEqual(broken.map((d) => `flaky/fails[${d}]`));
+    expect(result.done).toBe(37);
+    expect(result).toMatchObject({ total: 40, blocked: 0, running: 0, remaining: 0 });
     const statuses = await t.catalog.partitionStatuses('flaky/fails', days);
     expect(days.filter((d) => statuses.get(d)?.status === 'failed')).toEqual(broken);
     expect(statuses.get('2024-05-03')!.error).toContain('corrupt');
@@ -301,7 +297,7 @@ describe('backfills on a real Temporal dev server', () => {
     const handle = await t.stratum.startBackfill({ selection: 'group:main', partitions: { from: days[0]!, to: days.at(-1)! }, only: 'missing', backfillId: uniqueId('missing') });
     expect(handle.total).toBe(8);
     const result = await handle.result();
-    expect(result).toMatchObject({ status: 'completed', total: 8, done: 8, failed: 0 });
+    expect(result).toMatchObject({ status: 'completed', total: 16, done: 16, failed: 0, skipped: 4 });
     const runs = await backfillRuns(handle.backfillId);
     expect(runs.map((r) => r.partitionKey).sort()).toEqual(days.filter((d) => !already.includes(d)));
     for (const key of ['main/raw', 'main/clean']) {
@@ -369,7 +365,7 @@ describe('backfills on a real Temporal dev server', () => {
 
     await handle.resume();
     const result = await handle.result();
-    expect(result).toMatchObject({ status: 'completed', total: 30, done: 30, failed: 0 });
+    expect(result).toMatchObject({ status: 'completed', total: 60, done: 60, failed: 0 });
     const runs = await backfillRuns(handle.backfillId);
     expect(runs.map((r) => r.partitionKey).sort()).toEqual(days);
   });
@@ -385,7 +381,7 @@ describe('backfills on a real Temporal dev server', () => {
       backfillId: uniqueId('can'),
     });
     const result = await handle.result();
-    expect(result).toMatchObject({ status: 'completed', total: 35, done: 35, failed: 0, remaining: 0 });
+    expect(result).toMatchObject({ status: 'completed', total: 70, done: 70, failed: 0, remaining: 0 });
     expect(result.workflowRuns).toBeGreaterThanOrEqual(3);
     const runs = await backfillRuns(handle.backfillId);
     expect(runs).toHaveLength(35);
@@ -396,7 +392,7 @@ describe('backfills on a real Temporal dev server', () => {
     }
     // A handle made from the id alone sees the same, final state.
     const again = await t.stratum.backfill(handle.backfillId).result();
-    expect(again).toMatchObject({ status: 'completed', done: 35 });
+    expect(again).toMatchObject({ status: 'completed', done: 70 });
   });
 
   test('a self-dependent asset is backfilled day after day even with maxConcurrent 8', async () => {
@@ -423,7 +419,10 @@ describe('backfills on a real Temporal dev server', () => {
     const result = await first.result();
     expect(result.status).toBe('completed_with_failures');
     expect(result.done).toBe(3);
-    expect([...result.failedItems].sort()).toEqual(days.slice(3));
+    // The failed day is failed; the days after it are blocked by it (not failed).
+    expect(result.failedItems).toEqual(['chain/daily[2024-01-04]']);
+    expect(result.blocked).toBe(4);
+    expect(result.blockedItems).toEqual(days.slice(4).map((d) => ({ item: `chain/daily[${d}]`, blockedBy: 'chain/daily[2024-01-04]' })));
     // Only the day that failed ran; the days after it never started.
     const firstRuns = await backfillRuns(first.backfillId);
     expect(firstRuns.map((r) => `${r.partitionKey} ${r.status}`).sort()).toEqual([...days.slice(0, 3).map((d) => `${d} succeeded`), '2024-01-04 failed']);
@@ -473,7 +472,7 @@ describe('backfills on a real Temporal dev server', () => {
     const first = await t.stratum.startBackfill({ selection: 'policy/flaky_chunks', partitions: { from: days[0]!, to: days.at(-1)! }, backfillId: uniqueId('chunkfail') });
     expect(first.total).toBe(3);
     const result = await first.result();
-    expect(result).toMatchObject({ status: 'completed_with_failures', total: 3, done: 2, failed: 1, failedItems: ['2024-12-04...2024-12-06'] });
+    expect(result).toMatchObject({ status: 'completed_with_failures', total: 3, done: 2, failed: 1, failedItems: ['policy/flaky_chunks[2024-12-04...2024-12-06]'] });
     // What `stratum partitions` shows: the days of the failed run are failed, the others materialized.
     const statuses = await t.catalog.partitionStatuses('policy/flaky_chunks', days);
     expect(days.map((d) => [d, statuses.get(d)?.status ?? 'never'])).toEqual(days.map((d) => [d, badChunk.includes(d) ? 'failed' : 'materialized']));

@@ -27,6 +27,7 @@ import {
   type BackfillWorkflowInput,
 } from '../sdk/protocol/backfill';
 import type { Plan } from '../sdk/protocol/plan';
+import { graphBackfill } from './backfill-graph';
 import { fitKeywordList, StratumSearchAttributes } from '../sdk/protocol/search-attributes';
 
 const fetchItems = proxyActivities<Record<string, (input: BackfillItemsInput) => Promise<BackfillItemsPage>>>({
@@ -53,6 +54,12 @@ const MAX_CARRIED_FAILURES = 10_000;
  * children or when Temporal suggests it, so 100,000 partitions stay within history limits.
  */
 export async function backfill(input: BackfillWorkflowInput): Promise<BackfillProgress> {
+  if (input.graph) return graphBackfill(input, input.graph);
+  return partitionBackfill(input);
+}
+
+/** Backfills started before graph planning (their histories replay here): one child run per item. */
+async function partitionBackfill(input: BackfillWorkflowInput): Promise<BackfillProgress> {
   const state: BackfillState = input.state ?? {
     nextOffset: 0,
     pending: [],
@@ -86,6 +93,7 @@ export async function backfill(input: BackfillWorkflowInput): Promise<BackfillPr
       failed: state.failed,
       running: running.size,
       remaining: Math.max(0, input.total - finished - running.size),
+      blocked: 0,
       skipped: state.skipped,
       ratePerSec: Math.round((finished / elapsed) * 100) / 100,
       startedAt: state.startedAt,

@@ -23,8 +23,16 @@ function printSummary(p: BackfillProgress, json: boolean | undefined): void {
   if (json) return printJson(p);
   out(`Backfill ${p.backfillId}  ${p.status}`);
   out(`  ${progressLine(p)}`);
-  out(`  started ${formatTime(p.startedAt)}, ${p.workflowRuns} workflow run${p.workflowRuns === 1 ? '' : 's'}${p.skipped ? `, ${p.skipped} partitions skipped by --missing-only/--failed-only` : ''}`);
+  out(`  started ${formatTime(p.startedAt)}, ${p.workflowRuns} workflow run${p.workflowRuns === 1 ? '' : 's'}${p.runs !== undefined ? `, ${p.runs} child run${p.runs === 1 ? '' : 's'}` : ''}${p.skipped ? `, ${p.skipped} ${p.unit === 'asset partition' ? 'asset partitions' : 'partitions'} skipped by --missing-only/--failed-only/--stale-only` : ''}`);
   if (p.failedItems.length) out(`  failed: ${p.failedItems.join(', ')}${p.failed > p.failedItems.length ? ', …' : ''}`);
+  const blockedItems = p.blockedItems ?? [];
+  if (blockedItems.length) {
+    // Grouped by the failure that blocked them: `blocked by cleaned[2024-01-05]: station_daily[2024-01-05], …`
+    const byRoot = new Map<string, string[]>();
+    for (const b of blockedItems) byRoot.set(b.blockedBy, [...(byRoot.get(b.blockedBy) ?? []), b.item]);
+    for (const [root, items] of byRoot) out(`  blocked by ${root}: ${items.slice(0, 10).join(', ')}${items.length > 10 ? `, … (${items.length} listed)` : ''}`);
+    if (p.blocked > blockedItems.length) out(`  (${p.blocked} blocked in all; --failed-only redoes the failed and the blocked)`);
+  }
 }
 
 /** `stratum backfill start|status|list|cancel|pause|resume`. */
@@ -42,7 +50,8 @@ export function configureBackfillCommand(program: Command): void {
     .option('--all', 'every partition')
     .option('--max-concurrent <n>', 'child runs in flight at once (default 8)', positiveInt('--max-concurrent'))
     .option('--missing-only', 'skip partitions the catalog already has')
-    .option('--failed-only', 'only partitions whose last run failed')
+    .option('--failed-only', 'only asset partitions whose last run failed or was blocked by a failure')
+    .option('--stale-only', 'only asset partitions that are missing or stale (see `stratum assets stale`)')
     .option('--partition-retries <n>', 'times a failed partition is run again before it counts as failed (default 0)', (v) => Number(v))
     .option('-c, --config <json|@file>', 'run config keyed by step')
     .option('--tag <key=value...>', 'tags recorded with every run')
@@ -53,7 +62,7 @@ export function configureBackfillCommand(program: Command): void {
     );
   withJsonOption(withCommonOptions(start)).action(async (selection: string | undefined, options) => {
     if ((selection === undefined) === (options.job === undefined)) throw new InvalidRunRequestError('Give a selection or --job NAME (one of them).');
-    if (options.missingOnly && options.failedOnly) throw new InvalidRunRequestError('--missing-only and --failed-only exclude each other.');
+    if ([options.missingOnly, options.failedOnly, options.staleOnly].filter(Boolean).length > 1) throw new InvalidRunRequestError('--missing-only, --failed-only and --stale-only exclude each other; give one.');
     const partitions = partitionsOption(options);
     const ctx = await openCliContext(options);
     try {
@@ -64,7 +73,7 @@ export function configureBackfillCommand(program: Command): void {
           ...(options.job !== undefined ? { job: options.job } : { selection }),
           partitions,
           maxConcurrent: options.maxConcurrent,
-          only: options.missingOnly ? 'missing' : options.failedOnly ? 'failed' : null,
+          only: options.missingOnly ? 'missing' : options.failedOnly ? 'failed' : options.staleOnly ? 'stale' : null,
           partitionRetries: options.partitionRetries,
           config: parseConfigOption(options.config),
           tags: parseTags(options.tag),
@@ -72,7 +81,8 @@ export function configureBackfillCommand(program: Command): void {
       );
       const stratum = await ctx.ensureWorker({ detach: options.detach });
       const handle = await startPlannedBackfill(stratum.client, stratum.taskQueue, planned);
-      log(`Started backfill ${handle.backfillId}: ${handle.total} run${handle.total === 1 ? '' : 's'} (workflow ${handle.workflowId})`);
+      const parts = handle.assetPartitions === null ? '' : `${handle.assetPartitions} asset partition${handle.assetPartitions === 1 ? '' : 's'} in `;
+      log(`Started backfill ${handle.backfillId}: ${parts}${handle.total} run${handle.total === 1 ? '' : 's'} (workflow ${handle.workflowId})`);
       const url = workflowUrl(ctx.uiUrl, ctx.target.namespace, handle.workflowId);
       if (url) log(`Temporal web UI: ${url}`);
       if (options.detach) {
@@ -102,20 +112,11 @@ export function configureBackfillCommand(program: Command): void {
     }
   });
 
-  const list = backfill.command('list').description('List backfills, newest first').option('--limit <n>', 'how many', positiveInt('--limit'), 20).addHelpText('after', '\nExample:\n  $ stratum backfill list');
+  const list = backfill.command('list').description('List the backfills of this task queue, newest first').option('--limit <n>', 'how many', positiveInt('--limit'), 20).addHelpText('after', '\nExample:\n  $ stratum backfill list');
   withJsonOption(withCommonOptions(list)).action(async (options) => {
     const ctx = await openCliContext(options);
     try {
-      const rows: { backfillId: string; status: string; startedAt: number; summary: string | null }[] = [];
-      for await (const w of ctx.client.workflow.list({ query: `StratumKind = 'backfill' ORDER BY StartTime DESC` })) {
-        rows.push({
-          backfillId: String(w.typedSearchAttributes.get(StratumSearchAttributes.backfillId) ?? w.workflowId.split('/').pop()),
-          status: w.status.name,
-          startedAt: w.startTime.getTime(),
-          summary: null,
-        });
-        if (rows.length >= options.limit) break;
-      }
+      const rows = await listBackfills(ctx.client, { taskQueue: ctx.taskQueue, limit: options.limit });
       if (options.json) return printJson(rows);
       if (rows.length === 0) return out('No backfills.');
       printTable(['BACKFILL', 'STATUS', 'STARTED'], rows.map((r) => [r.backfillId, r.status, formatTime(r.startedAt)]));
