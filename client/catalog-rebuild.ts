@@ -3,7 +3,7 @@ import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-w
 import type { temporal } from '@temporalio/proto';
 import { createBackfillActivities } from '../activities/backfill-activities';
 import { createRunActivities } from '../activities/run-activities';
-import { BACKFILL, type BackfillItemsFailedInput } from '../sdk/protocol/backfill';
+import { BACKFILL, type BackfillItemsFailedInput, type BackfillUnitsBlockedInput } from '../sdk/protocol/backfill';
 import type { Catalog, MaterializationInput } from '../sdk/catalog';
 import type { Definitions } from '../sdk/definitions/definitions';
 import { RUN_FAILED_ERROR_TYPE, type Plan, type RunResult, type StepActivityResult, type StepOutcome } from '../sdk/protocol/plan';
@@ -85,6 +85,11 @@ export async function rebuildCatalog(options: RebuildCatalogOptions): Promise<Re
       report.backfills += 1;
       for (const event of scheduled.values()) {
         const attributes = event.activityTaskScheduledEventAttributes!;
+        if (attributes.activityType?.name === BACKFILL.unitsBlockedActivity) {
+          const blocked = await decode<BackfillUnitsBlockedInput>(attributes.input);
+          add(blocked.failedAt, 3, () => backfillActivities.backfillUnitsBlocked(blocked));
+          continue;
+        }
         if (attributes.activityType?.name !== BACKFILL.itemsFailedActivity) continue;
         const input = await decode<BackfillItemsFailedInput>(attributes.input);
         const at = input.failedAt ?? eventTime(event);
