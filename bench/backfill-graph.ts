@@ -125,7 +125,7 @@ export async function runBench(): Promise<void> {
       for (const grouping of ['asset-partition', 'partition'] as const) {
         spans.length = 0;
         const started = Date.now();
-        const handle = await stratum.startBackfill({ selection: 'bg/*', partitions: { from: dayKey(0), to: dayKey(DAYS - 1) }, maxConcurrent: MAX_CONCURRENT, grouping });
+        const handle = await stratum.startBackfill({ selection: '*', partitions: { from: dayKey(0), to: dayKey(DAYS - 1) }, maxConcurrent: MAX_CONCURRENT, grouping });
         let peakRunning = 0;
         let done = false;
         const poll = (async () => {
