@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import type { BackfillPartitions, BackfillProgress } from '../../sdk/protocol/backfill';
 import { InvalidRunRequestError } from '../../sdk/errors';
-import { StratumSearchAttributes } from '../../sdk/protocol/search-attributes';
 import { openCliContext } from '../cli-context';
 import { positiveInt, withCommonOptions, withJsonOption } from '../common-options';
+import { listBackfills } from '../backfill-list';
 import { progressLine, watchBackfill } from '../backfill-progress';
 import { formatTime, log, out, printJson, printTable } from '../output';
 import { parseConfigOption, parseTags } from '../run-config-option';

@@ -83,6 +83,7 @@ export function configureRunsCommand(program: Command): void {
       out(`  workflow   ${run.workflowId}`);
       out(`  target     ${run.job ? `job ${run.job}` : run.selection}`);
       if (run.partitionKey) out(`  partition  ${run.partitionKey}`);
+      else if (run.partitionRange) out(`  partition  ${run.partitionRange.from}...${run.partitionRange.to}`);
       out(`  started    ${formatTime(run.startedAt)}   duration ${formatDuration(run.endedAt ? run.endedAt - run.startedAt : null)}`);
       out();
       if (run.steps.length > 0) {

@@ -3,16 +3,18 @@
  * used by the client and by workflows that start runs (sensors).
  */
 import type { Plan } from '../protocol/plan';
-import { fitKeywordList, StratumSearchAttributes } from '../protocol/search-attributes';
+import { fitKeywordList, partitionSearchAttributes, StratumSearchAttributes } from '../protocol/search-attributes';
 
-/** The search attributes of a run, so it can be filtered in the Temporal UI. */
+/**
+ * The search attributes of a run, so it can be filtered in the Temporal UI; a range run is found
+ * by a filter on any partition inside it (see {@link partitionSearchAttributes}).
+ */
 export function runSearchAttributes(plan: Plan) {
-  const partition = plan.partitionKey ?? (plan.partitionRange ? `${plan.partitionRange.from}...${plan.partitionRange.to}` : null);
   return [
     { key: StratumSearchAttributes.kind, value: 'run' },
     { key: StratumSearchAttributes.assetKeys, value: fitKeywordList(plan.assetKeys) },
     { key: StratumSearchAttributes.job, value: plan.job ?? plan.label },
-    ...(partition !== null ? [{ key: StratumSearchAttributes.partition, value: partition }] : []),
+    ...partitionSearchAttributes(plan.partitionKey, plan.partitionRange),
     ...(plan.backfillId ? [{ key: StratumSearchAttributes.backfillId, value: plan.backfillId }] : []),
   ] as any;
 }

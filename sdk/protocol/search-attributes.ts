@@ -14,6 +14,15 @@ export const StratumSearchAttributes = {
   job: defineSearchAttributeKey('StratumJob', SearchAttributeType.KEYWORD),
   /** Partition key of the run (a range run uses `from...to`). */
   partition: defineSearchAttributeKey('StratumPartition', SearchAttributeType.KEYWORD),
+  /**
+   * First partition key the run covers (its key, or its range's `from`). With
+   * {@link StratumSearchAttributes.partitionEnd} it finds every run that covers a partition,
+   * range runs included: `StratumPartitionStart <= '2024-01-03' AND StratumPartitionEnd >= '2024-01-03'`
+   * (keys compare as text, which is time order for the default key formats).
+   */
+  partitionStart: defineSearchAttributeKey('StratumPartitionStart', SearchAttributeType.KEYWORD),
+  /** Last partition key the run covers (its key, or its range's `to`). */
+  partitionEnd: defineSearchAttributeKey('StratumPartitionEnd', SearchAttributeType.KEYWORD),
   /** Id of the backfill that launched the run. */
   backfillId: defineSearchAttributeKey('StratumBackfillId', SearchAttributeType.KEYWORD),
   /** What kind of Stratum execution this is: `run`, `backfill`, `sensor`, `schedule`. */
@@ -29,11 +38,35 @@ export const searchAttributeDeclarations: readonly string[] = [
   'StratumAssetKeys=KeywordList',
   'StratumJob=Keyword',
   'StratumPartition=Keyword',
+  'StratumPartitionStart=Keyword',
+  'StratumPartitionEnd=Keyword',
   'StratumBackfillId=Keyword',
   'StratumKind=Keyword',
   'StratumSensor=Keyword',
   'StratumSchedule=Keyword',
 ];
+
+/**
+ * The partition search attributes of a run of one partition key or of a range: `StratumPartition`
+ * (the key, or `from...to`) and `StratumPartitionStart` / `StratumPartitionEnd` (the first and
+ * last key covered), so a filter on one partition finds the range runs that cover it whatever
+ * the range's length (a list of every covered key would pass Temporal's 2 KB limit on a
+ * search attribute value after about 150 daily keys). Empty for an unpartitioned run.
+ *
+ * @example
+ * partitionSearchAttributes(null, { from: '2024-01-01', to: '2024-01-05' });
+ * // StratumPartition '2024-01-01...2024-01-05', StratumPartitionStart '2024-01-01', StratumPartitionEnd '2024-01-05'
+ */
+export function partitionSearchAttributes(partitionKey: string | null, partitionRange: { readonly from: string; readonly to: string } | null) {
+  const from = partitionKey ?? partitionRange?.from ?? null;
+  const to = partitionKey ?? partitionRange?.to ?? null;
+  if (from === null || to === null) return [];
+  return [
+    { key: StratumSearchAttributes.partition, value: partitionKey ?? `${from}...${to}` },
+    { key: StratumSearchAttributes.partitionStart, value: from },
+    { key: StratumSearchAttributes.partitionEnd, value: to },
+  ];
+}
 
 /** Temporal refuses a search attribute value larger than 2 KB (`limit.searchAttributeSizePerValue`). */
 const MAX_SEARCH_ATTRIBUTE_BYTES = 2_048;
