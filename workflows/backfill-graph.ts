@@ -30,7 +30,7 @@ import {
   type BackfillWorkflowInput,
 } from '../sdk/protocol/backfill';
 import { RUN_FAILED_ERROR_TYPE, type Plan, type RunResult } from '../sdk/protocol/plan';
-import { fitKeywordList, StratumSearchAttributes } from '../sdk/protocol/search-attributes';
+import { fitKeywordList, partitionSearchAttributes, StratumSearchAttributes } from '../sdk/protocol/search-attributes';
 
 const fetchUnits = proxyActivities<Record<string, (input: BackfillUnitsInput) => Promise<BackfillUnitsPage>>>({
   startToCloseTimeout: '5m',
@@ -180,7 +180,11 @@ export async function graphBackfill(input: BackfillWorkflowInput, graph: { group
       { key: StratumSearchAttributes.job, value: plan.job ?? plan.label },
       { key: StratumSearchAttributes.backfillId, value: input.backfillId },
     ];
-    if (unit.label !== null) attributes.push({ key: StratumSearchAttributes.partition, value: unit.label });
+    // StratumPartition (key or from...to) and StratumPartitionStart/End: a range run is found by a filter on any key inside it.
+    if (unit.label !== null) {
+      const partition = partitionSearchAttributes(unit.partitionKey, unit.partitionRange);
+      attributes.push(...(partition.length > 0 ? partition : [{ key: StratumSearchAttributes.partition, value: unit.label }]));
+    }
     childScope
       .run(() =>
         startChild('materialize', {

@@ -115,6 +115,8 @@ describe('findable and consistent runs', () => {
   test('stratum backfill list works on the dev server, newest first', async () => {
     const second = await t.stratum.startBackfill({ selection: 'find/ranged', partitions: { from: '2024-01-01', to: '2024-01-02' } });
     await second.result();
+    // its one child run covers the range (single-run backfill policy): found by a key inside it
+    expect(await findRuns(`StratumBackfillId = '${second.backfillId}' AND ${covering('2024-01-02')}`, 1)).toHaveLength(1);
     const listed = await cli('backfill', 'list', '--json');
     expect({ code: listed.code, stderr: listed.stderr }).toEqual({ code: 0, stderr: expect.not.stringContaining('Failed to list') });
     const rows: { backfillId: string; startedAt: number }[] = JSON.parse(listed.stdout);
