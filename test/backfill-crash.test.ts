@@ -106,7 +106,8 @@ describe('a worker killed in the middle of a backfill', () => {
     secondWorker.kill('SIGTERM');
     await exited(secondWorker);
 
-    expect(result).toMatchObject({ status: 'completed', total: 30, done: 30, failed: 0, failedItems: [] });
+    // Progress counts asset partitions: 30 days of both assets.
+    expect(result).toMatchObject({ status: 'completed', total: 30 * assetKeys.length, done: 30 * assetKeys.length, failed: 0, blocked: 0, failedItems: [] });
     // The second worker really took over.
     const logged = stepsLogged(stepsLog);
     expect(logged.some((s) => s.pid === secondWorker.pid)).toBe(true);
