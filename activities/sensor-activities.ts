@@ -167,7 +167,7 @@ async function startRun(
   p: PlannedRequest,
 ): Promise<SensorRunRecord> {
   const { client, taskQueue, sensor } = at;
-  const workflowId = runWorkflowId(p.plan.label, p.plan.runId);
+  const workflowId = runWorkflowId(p.plan.label, p.plan.runId, p.plan.location);
   try {
     await client.workflow.start('materialize', {
       workflowId,

@@ -1,5 +1,6 @@
 import { ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import type { Definitions } from '../sdk/definitions/definitions';
+import { locationOf } from '../sdk/definitions/location';
 import { InvalidRunRequestError } from '../sdk/errors';
 import type { ResolvedSchedule } from '../sdk/automation/schedules/resolved-schedule';
 import { scheduleIdOf } from '../sdk/automation/schedules/schedule';
@@ -56,7 +57,7 @@ export async function backfillSchedule(client: Client, definitions: Definitions,
   const schedule = resolveScheduleName(definitions, name);
   const resolved = scheduleBackfillRange(schedule, range.from, range.to);
   // One millisecond either side: the range holds exactly these ticks whether Temporal's ends are inclusive or not.
-  await client.schedule.getHandle(scheduleIdOf(schedule.name)).backfill({
+  await client.schedule.getHandle(scheduleIdOf(schedule.name, locationOf(definitions))).backfill({
     start: new Date(resolved.from.getTime() - 1),
     end: new Date(resolved.to.getTime() + 1),
     overlap: ScheduleOverlapPolicy.ALLOW_ALL,

@@ -1,6 +1,7 @@
 import { ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleHandle } from '@temporalio/client';
 import { scheduleIdOf } from '../sdk/automation/schedules/schedule';
 import type { Definitions } from '../sdk/definitions/definitions';
+import { locationOf } from '../sdk/definitions/location';
 import { ScheduleNotDeployedError } from './client-errors';
 import { resolveScheduleName } from './schedule-name';
 
@@ -11,7 +12,7 @@ import { resolveScheduleName } from './schedule-name';
  */
 export async function deployedScheduleHandle(client: Client, definitions: Definitions, name: string): Promise<ScheduleHandle> {
   const schedule = resolveScheduleName(definitions, name);
-  const handle = client.schedule.getHandle(scheduleIdOf(schedule.name));
+  const handle = client.schedule.getHandle(scheduleIdOf(schedule.name, locationOf(definitions)));
   try {
     await handle.describe();
   } catch (error) {

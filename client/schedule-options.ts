@@ -4,7 +4,7 @@ import type { ResolvedSchedule } from '../sdk/automation/schedules/resolved-sche
 import type { ScheduleOverlap } from '../sdk/automation/schedules/schedule';
 import { SCHEDULE, type ScheduledRunInput } from '../sdk/protocol/schedule-contract';
 import { scheduleIdOf } from '../sdk/automation/schedules/schedule';
-import { fitKeywordList, StratumSearchAttributes } from '../sdk/protocol/search-attributes';
+import { fitKeywordList, locationSearchAttributes, StratumSearchAttributes } from '../sdk/protocol/search-attributes';
 
 /** Stratum's overlap names as Temporal's. */
 export const TEMPORAL_OVERLAP: Record<ScheduleOverlap, ScheduleOverlapPolicy> = {
@@ -42,9 +42,9 @@ export function describeCadence(schedule: ResolvedSchedule): string {
  * `stratum/schedule/<name>`, to which Temporal appends the nominal time), search attributes
  * `StratumKind=run`, `StratumSchedule`, `StratumJob`, and the overlap and catch-up policies.
  */
-export function temporalScheduleDefinition(schedule: ResolvedSchedule, taskQueue: string): TemporalScheduleDefinition {
+export function temporalScheduleDefinition(schedule: ResolvedSchedule, taskQueue: string, location?: string): TemporalScheduleDefinition {
   const definition = schedule.definition;
-  const scheduleId = scheduleIdOf(schedule.name);
+  const scheduleId = scheduleIdOf(schedule.name, location);
   const cadence = schedule.cadence;
   const spec: ScheduleOptions['spec'] =
     cadence.kind === 'interval' ? { intervals: [{ every: cadence.everyMs }] } : { cronExpressions: [cadence.cron], timezone: cadence.timezone };
@@ -78,6 +78,7 @@ export function temporalScheduleDefinition(schedule: ResolvedSchedule, taskQueue
         { key: StratumSearchAttributes.schedule, value: schedule.name },
         { key: StratumSearchAttributes.job, value: schedule.jobLabel },
         { key: StratumSearchAttributes.assetKeys, value: fitKeywordList(schedule.assetKeys) },
+        ...locationSearchAttributes(location),
       ] as any,
     },
     policies: {
@@ -88,6 +89,7 @@ export function temporalScheduleDefinition(schedule: ResolvedSchedule, taskQueue
     typedSearchAttributes: [
       { key: StratumSearchAttributes.kind, value: 'schedule' },
       { key: StratumSearchAttributes.schedule, value: schedule.name },
+      ...locationSearchAttributes(location),
     ] as any,
     state: {
       paused: definition.defaultStatus === 'stopped',

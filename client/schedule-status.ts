@@ -1,7 +1,7 @@
 import { ScheduleNotFoundError, type Client, type ScheduleDescription } from '@temporalio/client';
 import type { Definitions } from '../sdk/definitions/definitions';
 import { scheduleIdOf } from '../sdk/automation/schedules/schedule';
-import { SCHEDULE } from '../sdk/protocol/schedule-contract';
+import { locationOf } from '../sdk/definitions/location';
 import { partitionForTick } from '../sdk/automation/schedules/schedule-ticks';
 import { ACTION_HASH_MEMO_KEY, describeCadence, temporalScheduleDefinition } from './schedule-options';
 import { resolvedSchedule, resolveSchedules } from '../sdk/planning/schedule-resolution';
@@ -31,8 +31,10 @@ export async function scheduleStatuses(client: Client, definitions: Definitions,
   const next = options.next ?? 3;
   const recent = options.recent ?? 3;
   const statuses: DeployedSchedule[] = [];
+  const location = locationOf(definitions);
+  const idPrefix = scheduleIdOf('', location);
   for (const resolved of resolveSchedules(definitions).values()) {
-    const scheduleId = scheduleIdOf(resolved.name);
+    const scheduleId = scheduleIdOf(resolved.name, location);
     const description = await describeOrNull(client, scheduleId);
     const base = {
       name: resolved.name,
@@ -44,7 +46,7 @@ export async function scheduleStatuses(client: Client, definitions: Definitions,
       statuses.push({ ...base, state: 'not-deployed', upToDate: false, note: null, nextTicks: [], recentRuns: [] });
       continue;
     }
-    const desired = temporalScheduleDefinition(resolved, options.taskQueue);
+    const desired = temporalScheduleDefinition(resolved, options.taskQueue, location);
     statuses.push({
       ...base,
       state: description.state.paused ? 'paused' : 'running',
@@ -55,8 +57,8 @@ export async function scheduleStatuses(client: Client, definitions: Definitions,
     });
   }
   for await (const summary of client.schedule.list()) {
-    const name = summary.scheduleId.slice(SCHEDULE.idPrefix.length);
-    if (!summary.scheduleId.startsWith(SCHEDULE.idPrefix) || resolvedSchedule(definitions, name)) continue;
+    const name = summary.scheduleId.slice(idPrefix.length);
+    if (!summary.scheduleId.startsWith(idPrefix) || resolvedSchedule(definitions, name)) continue;
     const description = await describeOrNull(client, summary.scheduleId);
     if (description === null || description.action.taskQueue !== options.taskQueue) continue;
     statuses.push({

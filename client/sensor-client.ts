@@ -2,7 +2,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUp
 import type { z } from 'zod';
 import { durationToMs } from '../sdk/definitions/duration';
 import type { Definitions } from '../sdk/definitions/definitions';
-import { StratumSearchAttributes } from '../sdk/protocol/search-attributes';
+import { locationSearchAttributes, StratumSearchAttributes } from '../sdk/protocol/search-attributes';
 import { SensorDefinition } from '../sdk/automation/sensors/sensor';
 import { SENSOR, sensorWorkflowId, type SensorSettings, type TriggerPayload } from '../sdk/protocol/sensor-contract';
 import type { AnySensorDefinition } from '../sdk/automation/sensors/sensor-definition';
@@ -18,6 +18,8 @@ export interface StartSensorOptions {
   taskQueue?: string;
   /** Continue-as-new after this many evaluations (tests lower it). Default 500. */
   evaluationsPerRun?: number;
+  /** Workspace location owning the sensor (its workflow id and `StratumLocation` carry it). Default: the default location. */
+  location?: string;
 }
 
 /** Where a sensor's workflow stands. */
@@ -28,7 +30,7 @@ export type SensorRunState = 'running' | 'stopped' | 'never-started';
  * already running. A sensor started again after a stop keeps its cursor and run keys (catalog).
  */
 export async function startSensor(client: Client, definition: AnySensorDefinition, options: StartSensorOptions = {}): Promise<{ started: boolean; workflowId: string }> {
-  const workflowId = sensorWorkflowId(definition.name);
+  const workflowId = sensorWorkflowId(definition.name, options.location);
   const settings = sensorSettingsOf(definition);
   const input: SensorWorkflowInput = {
     name: definition.name,
@@ -46,6 +48,7 @@ export async function startSensor(client: Client, definition: AnySensorDefinitio
       typedSearchAttributes: [
         { key: StratumSearchAttributes.kind, value: 'sensor' },
         { key: StratumSearchAttributes.sensor, value: definition.name },
+        ...locationSearchAttributes(options.location),
       ] as any,
     }));
     return { started: true, workflowId };
@@ -67,8 +70,8 @@ export function sensorSettingsOf(definition: AnySensorDefinition): SensorSetting
  * Sends a running sensor the settings of its definition when they differ from the ones it runs
  * with. Returns what changed (`every 10s -> 5s`), or null when nothing did or it is not running.
  */
-export async function reconfigureSensor(client: Client, definition: AnySensorDefinition): Promise<string | null> {
-  const state = await sensorState(client, definition.name).catch(() => null);
+export async function reconfigureSensor(client: Client, definition: AnySensorDefinition, location?: string): Promise<string | null> {
+  const state = await sensorState(client, definition.name, location).catch(() => null);
   if (!state || state.status !== 'running') return null;
   const wanted = sensorSettingsOf(definition);
   const changes: string[] = [];
@@ -76,14 +79,14 @@ export async function reconfigureSensor(client: Client, definition: AnySensorDef
   if (state.everyMs !== wanted.everyMs) changes.push(`every ${every(state.everyMs)} -> ${every(wanted.everyMs)}`);
   if (state.evaluationTimeoutMs !== wanted.evaluationTimeoutMs) changes.push(`timeout ${state.evaluationTimeoutMs / 1_000}s -> ${wanted.evaluationTimeoutMs / 1_000}s`);
   if (changes.length === 0) return null;
-  await client.workflow.getHandle(sensorWorkflowId(definition.name)).signal(SENSOR.configureSignal, wanted);
+  await client.workflow.getHandle(sensorWorkflowId(definition.name, location)).signal(SENSOR.configureSignal, wanted);
   return changes.join(', ');
 }
 
 /** Asks a running sensor to stop after the evaluations it has queued. Returns false when it was not running. */
-export async function stopSensor(client: Client, name: string): Promise<boolean> {
+export async function stopSensor(client: Client, name: string, location?: string): Promise<boolean> {
   try {
-    await client.workflow.getHandle(sensorWorkflowId(name)).signal(SENSOR.stopSignal);
+    await client.workflow.getHandle(sensorWorkflowId(name, location)).signal(SENSOR.stopSignal);
     return true;
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) return false;
@@ -92,9 +95,9 @@ export async function stopSensor(client: Client, name: string): Promise<boolean>
 }
 
 /** Whether a sensor's workflow is running, stopped (its last workflow closed), or was never started. */
-export async function sensorRunState(client: Client, name: string): Promise<SensorRunState> {
+export async function sensorRunState(client: Client, name: string, location?: string): Promise<SensorRunState> {
   try {
-    const description = await client.workflow.getHandle(sensorWorkflowId(name)).describe();
+    const description = await client.workflow.getHandle(sensorWorkflowId(name, location)).describe();
     return description.status.name === 'RUNNING' ? 'running' : 'stopped';
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) return 'never-started';
@@ -103,9 +106,9 @@ export async function sensorRunState(client: Client, name: string): Promise<Sens
 }
 
 /** A sensor's state: queried while it runs, its final state once stopped, `null` if never started. */
-export async function sensorState(client: Client, name: string): Promise<SensorStateView | null> {
-  const handle = client.workflow.getHandle(sensorWorkflowId(name));
-  const runState = await sensorRunState(client, name);
+export async function sensorState(client: Client, name: string, location?: string): Promise<SensorStateView | null> {
+  const handle = client.workflow.getHandle(sensorWorkflowId(name, location));
+  const runState = await sensorRunState(client, name, location);
   if (runState === 'never-started') return null;
   if (runState === 'running') return handle.query<SensorStateView>(SENSOR.stateQuery);
   try {
@@ -119,6 +122,8 @@ export async function sensorState(client: Client, name: string): Promise<SensorS
 export interface TriggerSensorOptions {
   /** Your id for this trigger (shown in the sensor's state). Default: one the sensor assigns. */
   triggerId?: string;
+  /** Workspace location owning the sensor. Default: the default location. */
+  location?: string;
 }
 
 /**
@@ -153,7 +158,7 @@ export async function triggerSensor(
 ): Promise<SensorTriggerAnswer | { workflowId: string }> {
   sensor.parsePayload(payload);
   const message: TriggerPayload = { payload, ...(options.triggerId !== undefined ? { triggerId: options.triggerId } : {}) };
-  const workflowId = sensorWorkflowId(sensor.name);
+  const workflowId = sensorWorkflowId(sensor.name, options.location);
   const handle = client.workflow.getHandle(workflowId);
   try {
     if (options.wait) return await handle.executeUpdate<SensorTriggerAnswer, [TriggerPayload]>(SENSOR.triggerUpdate, { args: [message] });

@@ -11,7 +11,7 @@ import { withStartRefusal } from './start-refusal';
  * `StartRefusedError` with the server's reason.
  */
 export async function startRun(client: Client, taskQueue: string, plan: Plan): Promise<RunHandle> {
-  const workflowId = runWorkflowId(plan.label, plan.runId);
+  const workflowId = runWorkflowId(plan.label, plan.runId, plan.location);
   const handle = await withStartRefusal(`run ${plan.runId} (workflow ${workflowId})`, () =>
     client.workflow.start('materialize', {
       workflowId,

@@ -6,7 +6,8 @@ import { openCatalog, type Catalog, type CatalogReader, type ListRunsOptions, ty
 import type { Definitions } from '../sdk/definitions/definitions';
 import { loadPartitionContext } from '../sdk/definitions/partition-context';
 import { validateDefinitions } from '../sdk/planning/validate-definitions';
-import { defaultCatalogLocation, defaultTaskQueue } from '../sdk/definitions/settings';
+import { defaultCatalogLocation, locationTaskQueue } from '../sdk/definitions/settings';
+import { locationOf } from '../sdk/definitions/location';
 import type { PartitionContext } from '../sdk/partitions';
 import { createPlan, type PlanRequest } from '../sdk/planning/planner';
 import { backfillWorkflowId, type BackfillRequest } from '../sdk/protocol/backfill';
@@ -77,6 +78,8 @@ export interface RebuildIntoOptions {
  */
 export class StratumClient {
   readonly taskQueue: string;
+  /** The workspace location of the definitions ({@link locationOf}): its ids and search attributes. */
+  readonly location: string;
   /** What {@link close} releases: what {@link StratumClient.connect} opened itself. */
   private readonly owned: { connection?: Connection; catalog?: Catalog } = {};
 
@@ -90,7 +93,8 @@ export class StratumClient {
     readonly options: StratumClientOptions = {},
   ) {
     validateDefinitions(definitions);
-    this.taskQueue = options.taskQueue ?? defaultTaskQueue();
+    this.location = locationOf(definitions);
+    this.taskQueue = options.taskQueue ?? locationTaskQueue(this.location);
   }
 
   /**
@@ -239,7 +243,7 @@ export class StratumClient {
   triggerSensor(name: string, payload: unknown, options?: TriggerSensorOptions & { wait?: false }): Promise<{ workflowId: string }>;
   triggerSensor(sensor: SensorDefinition<z.ZodType> | string, payload: unknown, options: TriggerSensorOptions & { wait?: boolean } = {}): Promise<SensorTriggerAnswer | { workflowId: string }> {
     const definition = typeof sensor === 'string' ? payloadSensor(this.definitions, sensor) : sensor;
-    return options.wait ? triggerSensor(this.client, definition, payload, { ...options, wait: true }) : triggerSensor(this.client, definition, payload, { ...options, wait: false });
+    return options.wait ? triggerSensor(this.client, definition, payload, { location: this.location, ...options, wait: true }) : triggerSensor(this.client, definition, payload, { location: this.location, ...options, wait: false });
   }
 
   /**
@@ -248,17 +252,17 @@ export class StratumClient {
    * cursor and run keys.
    */
   async startSensor(sensor: SensorRef, options: StartSensorOptions = {}): Promise<{ started: boolean; workflowId: string }> {
-    return startSensor(this.client, this.sensorDefinition(sensor), { taskQueue: this.taskQueue, ...options });
+    return startSensor(this.client, this.sensorDefinition(sensor), { taskQueue: this.taskQueue, location: this.location, ...options });
   }
 
   /** Asks a running sensor to stop after the triggers it has queued. Returns false when it was not running. */
   async stopSensor(sensor: SensorRef): Promise<boolean> {
-    return stopSensor(this.client, this.sensorDefinition(sensor).name);
+    return stopSensor(this.client, this.sensorDefinition(sensor).name, this.location);
   }
 
   /** A sensor's state (status, cursor, counters, last evaluations): live while it runs, final once stopped, null if never started. */
   async sensorState(sensor: SensorRef): Promise<SensorStateView | null> {
-    return sensorState(this.client, this.sensorDefinition(sensor).name);
+    return sensorState(this.client, this.sensorDefinition(sensor).name, this.location);
   }
 
   // ---- Schedules ----

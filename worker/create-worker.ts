@@ -5,7 +5,8 @@ import { ResourcePool } from '../activities/resource-pool';
 import { openCatalog, type Catalog } from '../sdk/catalog';
 import type { Definitions } from '../sdk/definitions/definitions';
 import { durationToMs, type Duration } from '../sdk/definitions/duration';
-import { defaultCatalogLocation, defaultTaskQueue } from '../sdk/definitions/settings';
+import { defaultCatalogLocation, locationTaskQueue } from '../sdk/definitions/settings';
+import { assignLocation, locationOf } from '../sdk/definitions/location';
 import { workflowBundle } from './workflow-bundle';
 import { validateDefinitions } from '../sdk/planning/validate-definitions';
 
@@ -14,8 +15,14 @@ export interface StratumWorkerOptions {
   /** Connection to Temporal (required; `connectNative` from the CLI helpers makes one). */
   connection: NativeConnection;
   namespace?: string;
-  /** Task queue; default `STRATUM_TASK_QUEUE` or `stratum`. */
+  /** Task queue; default the location's ({@link locationTaskQueue}): `STRATUM_TASK_QUEUE` or `stratum` without a workspace. */
   taskQueue?: string;
+  /**
+   * Workspace location this worker serves (see the README's "Workspaces"); it marks `definitions`
+   * as that location's ({@link assignLocation}), so the runs its schedules and sensors start carry
+   * the location's ids. Default: the location already assigned, else the default location.
+   */
+  location?: string;
   /** A catalog, or its location (SQLite path or PostgreSQL URL). Default `STRATUM_CATALOG_URL`, `STRATUM_CATALOG` or `.stratum/catalog.db`. */
   catalog?: Catalog | string;
   /** How long running steps may finish after shutdown is requested before they are cancelled. Default `'30s'`. */
@@ -66,7 +73,8 @@ export interface StratumWorker {
  */
 export async function createWorker(definitions: Definitions, options: StratumWorkerOptions): Promise<StratumWorker> {
   validateDefinitions(definitions);
-  const taskQueue = options.taskQueue ?? defaultTaskQueue();
+  if (options.location !== undefined) assignLocation(definitions, options.location);
+  const taskQueue = options.taskQueue ?? locationTaskQueue(locationOf(definitions));
   const resources = new ResourcePool();
   resources.validate(definitions.resources);
   for (const step of definitions.steps.values()) resources.validate(step.resourceOverrides);

@@ -65,7 +65,7 @@ export class SensorNotifier {
 
   private send(sensor: string, signal: string, event: AssetMaterializedEvent | RunStatusEvent): void {
     this.pending.push(
-      getExternalWorkflowHandle(sensorWorkflowId(sensor))
+      getExternalWorkflowHandle(sensorWorkflowId(sensor, this.plan.location))
         .signal(signal, event)
         .catch((error: unknown) => {
           log.info(`Sensor "${sensor}" did not take ${signal} (is it running?): ${error instanceof Error ? error.message : String(error)}`);

@@ -13,6 +13,7 @@ import {
 } from '../errors';
 import type { GraphAssetDefinition } from './graph-asset';
 import type { ObservableSourceAssetDefinition } from './observable-source-asset';
+import { assignLocation, locationOf } from './location';
 import { DEFAULT_IO_MANAGER_KEY, type IOManager } from './io/io-manager';
 import { filesystemIOManager } from './io/filesystem-io-manager';
 import type { AnyJobDefinition } from './job';
@@ -176,11 +177,12 @@ export class Definitions<TAssets extends readonly AnyAssetDefinition[] = readonl
    * const testDefs = defs.withOverrides({ resources: { warehouse: resourceValue(fake) }, ioManagers: { default: inMemoryIOManager() } });
    */
   withOverrides(overrides: { resources?: ResourceOverrides<RequiredResources<TAssets, TJobs>>; ioManagers?: Record<string, IOManager> }): Definitions {
-    return new Definitions<readonly AnyAssetDefinition[], readonly AnyJobDefinition[]>({
+    const copy = new Definitions<readonly AnyAssetDefinition[], readonly AnyJobDefinition[]>({
       ...this.options,
       resources: { ...this.resources, ...(overrides.resources ?? {}) },
       ioManagers: { ...this.ioManagers, ...(overrides.ioManagers ?? {}) },
     });
+    return assignLocation(copy, locationOf(this)); // the copy stays in the same workspace location
   }
 
   /** Sensor names are unique (they are workflow ids); each sensor's target and watched assets exist. */

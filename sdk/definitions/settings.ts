@@ -1,9 +1,19 @@
 import os from 'node:os';
 import path from 'node:path';
+import { DEFAULT_LOCATION } from '../protocol/location';
 
 /** Task queue Stratum uses unless told otherwise: `STRATUM_TASK_QUEUE` or `stratum`. */
 export function defaultTaskQueue(): string {
   return process.env.STRATUM_TASK_QUEUE ?? 'stratum';
+}
+
+/**
+ * Task queue of a workspace location unless its entry sets one: {@link defaultTaskQueue} for the
+ * default location (so a project without a workspace file keeps `stratum`), else
+ * `<defaultTaskQueue>-<location>` (`stratum-etl`).
+ */
+export function locationTaskQueue(location: string): string {
+  return location === DEFAULT_LOCATION ? defaultTaskQueue() : `${defaultTaskQueue()}-${location}`;
 }
 
 /**

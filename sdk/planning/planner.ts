@@ -13,6 +13,8 @@ import type { StepSpec } from '../definitions/step-spec';
 import { suggestSimilar } from '../errors/suggest';
 import { zodProblems } from '../errors/zod-problems';
 import { checkPlanLimits, checkRequestLimits } from './temporal-limits-check';
+import { locationOf } from '../definitions/location';
+import { isNamedLocation } from '../protocol/location';
 
 /** What to run: a selection of assets or a job, for one partition or a range. */
 export interface PlanRequest {
@@ -91,6 +93,7 @@ export function createPlan(defs: Definitions, request: PlanRequest): Plan {
     tags: { ...target.tags, ...(request.tags ?? {}) },
     backfillId: request.backfillId ?? null,
     definitionsHash: definitionsHash(defs, steps.map((s) => s.key)),
+    ...(isNamedLocation(locationOf(defs)) ? { location: locationOf(defs) } : {}),
   });
   checkPlanLimits(plan);
   return plan;

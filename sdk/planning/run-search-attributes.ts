@@ -3,7 +3,7 @@
  * used by the client and by workflows that start runs (sensors).
  */
 import type { Plan } from '../protocol/plan';
-import { fitKeywordList, partitionSearchAttributes, StratumSearchAttributes } from '../protocol/search-attributes';
+import { fitKeywordList, locationSearchAttributes, partitionSearchAttributes, StratumSearchAttributes } from '../protocol/search-attributes';
 
 /**
  * The search attributes of a run, so it can be filtered in the Temporal UI; a range run is found
@@ -16,6 +16,7 @@ export function runSearchAttributes(plan: Plan) {
     { key: StratumSearchAttributes.job, value: plan.job ?? plan.label },
     ...partitionSearchAttributes(plan.partitionKey, plan.partitionRange),
     ...(plan.backfillId ? [{ key: StratumSearchAttributes.backfillId, value: plan.backfillId }] : []),
+    ...locationSearchAttributes(plan.location),
   ] as any;
 }
 

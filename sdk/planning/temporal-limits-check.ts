@@ -140,7 +140,7 @@ export function backfillIdProblems(backfillId: string): string[] {
  */
 export function checkPlanLimits(plan: Plan): void {
   const problems: string[] = [];
-  const workflowId = runWorkflowId(plan.label, plan.runId);
+  const workflowId = runWorkflowId(plan.label, plan.runId, plan.location);
   if (utf8Length(workflowId) > ID.bytes) {
     problems.push(`the run's workflow id ${shown(workflowId)} is over ${idLimit}; use a shorter run id`);
   }

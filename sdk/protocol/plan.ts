@@ -6,6 +6,7 @@
 
 import type { InputDataVersion } from '../versions/input-data-version';
 import type { PlanNotifications } from './sensor-contract';
+import { locationIdPrefix } from './location';
 
 /** An inclusive range of partition keys. */
 export interface PlanPartitionRange {
@@ -98,6 +99,8 @@ export interface Plan {
    * older versions.
    */
   definitionsHash?: string;
+  /** Code location that planned the run (absent: the default location); its ids and `StratumLocation` follow it. */
+  location?: string;
   /**
    * Sensors the run signals: asset sensors and eager automation after a step materializes a
    * watched asset, run-status sensors when it ends. Absent when nobody is notified (and in plans
@@ -206,6 +209,6 @@ export interface RunProgress {
 export const RUN_FAILED_ERROR_TYPE = 'StratumRunFailed';
 
 /** Workflow id of a run. */
-export function runWorkflowId(label: string, runId: string): string {
-  return `stratum/run/${label.replace(/\s+/g, '')}/${runId}`;
+export function runWorkflowId(label: string, runId: string, location?: string): string {
+  return `${locationIdPrefix(location)}run/${label.replace(/\s+/g, '')}/${runId}`;
 }

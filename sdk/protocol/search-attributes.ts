@@ -1,4 +1,5 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { isNamedLocation } from './location';
 
 /**
  * Custom search attributes Stratum sets on every execution it starts, so a person can filter
@@ -31,6 +32,12 @@ export const StratumSearchAttributes = {
   sensor: defineSearchAttributeKey('StratumSensor', SearchAttributeType.KEYWORD),
   /** Name of the schedule that started the run. */
   schedule: defineSearchAttributeKey('StratumSchedule', SearchAttributeType.KEYWORD),
+  /**
+   * Code location of a workspace that owns the execution (runs, schedules, sensors), set only for
+   * named locations: executions of the default location carry none, so clusters that never
+   * registered it keep working. `StratumLocation = "etl"` in the Temporal UI.
+   */
+  location: defineSearchAttributeKey('StratumLocation', SearchAttributeType.KEYWORD),
 } as const;
 
 /** `Name=Type` pairs in the form `temporal server start-dev --search-attribute` takes. */
@@ -44,7 +51,13 @@ export const searchAttributeDeclarations: readonly string[] = [
   'StratumKind=Keyword',
   'StratumSensor=Keyword',
   'StratumSchedule=Keyword',
+  'StratumLocation=Keyword',
 ];
+
+/** `StratumLocation` for an execution of a named location; nothing for the default location. */
+export function locationSearchAttributes(location: string | undefined | null) {
+  return isNamedLocation(location) ? [{ key: StratumSearchAttributes.location, value: location }] : [];
+}
 
 /**
  * The partition search attributes of a run of one partition key or of a range: `StratumPartition`

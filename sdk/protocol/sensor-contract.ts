@@ -4,6 +4,7 @@
  * and constants: workflow code imports this file, so it must never import anything with I/O.
  */
 import type { PlanPartitionRange } from './plan';
+import { locationIdPrefix } from './location';
 
 /** Workflow type, signal, update, query and activity names of sensors. */
 export const SENSOR = {
@@ -25,9 +26,9 @@ export const SENSOR = {
   stateQuery: 'stratum.sensor.state',
 } as const;
 
-/** Workflow id of a sensor: `stratum/sensor/<name>`. */
-export function sensorWorkflowId(name: string): string {
-  return `stratum/sensor/${name}`;
+/** Workflow id of a sensor: `stratum/sensor/<name>` (`stratum@<location>/sensor/<name>` in a named location). */
+export function sensorWorkflowId(name: string, location?: string): string {
+  return `${locationIdPrefix(location)}sensor/${name}`;
 }
 
 /** What an external trigger carries: the payload (checked against the sensor's zod schema) and an optional id. */

@@ -1,5 +1,6 @@
 import { CronExpressionParser } from 'cron-parser';
 import { validateName } from '../../definitions/asset-key';
+import { locationIdPrefix } from '../../protocol/location';
 import { durationToMs, type Duration } from '../../definitions/duration';
 import { InvalidScheduleError } from '../../errors';
 import { AssetJobDefinition, JobDefinition, type AnyJobDefinition } from '../../definitions/job';
@@ -163,8 +164,8 @@ export function schedule<TJob extends AnyJobDefinition | string = AnyJobDefiniti
 }
 
 /** Temporal Schedule id of a schedule. */
-export function scheduleIdOf(name: string): string {
-  return `stratum/schedule/${name}`;
+export function scheduleIdOf(name: string, location?: string): string {
+  return `${locationIdPrefix(location)}schedule/${name}`;
 }
 
 /**
