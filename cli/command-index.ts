@@ -87,6 +87,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => (require('./commands/deploy') as typeof import('./commands/deploy')).configureDeployCommand,
   },
   {
+    name: 'setup',
+    summary: "Prepare a Temporal cluster's namespace for Stratum: create it if missing, register Stratum's search attributes (idempotent)",
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    load: () => (require('./commands/setup') as typeof import('./commands/setup')).configureSetupCommand,
+  },
+  {
     name: 'catalog',
     summary: 'Rebuild the catalog from Temporal history, or prune old history',
     // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -36,3 +36,5 @@ export { InvalidTriggerPayloadError, SensorNotRunningError, UnknownSensorError }
 export { UnknownScheduleError, StartRefusedError, RequestOverLimitError } from '../sdk/errors';
 export { TemporalUnreachableError, TemporalConfigError, TemporalNotConfiguredError } from './connection';
 export { TemporalServerLostError } from './server-wait';
+export { setupCluster } from './setup-cluster';
+export type { SetupReport, SetupClusterOptions } from './setup-cluster';

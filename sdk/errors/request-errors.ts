@@ -86,7 +86,7 @@ function hintFor(reason: string, status: string | null): string {
     return ' A name, partition key or input is over one of the server\'s limits: shorten it, or raise the limit in the server\'s dynamic config.';
   }
   if (/search attribute/i.test(reason) && /not (defined|registered|found)|no mapping|invalid search attribute/i.test(reason)) {
-    return ' Register Stratum\'s search attributes on this cluster (`temporal operator search-attribute create`, see the README).';
+    return ' Register Stratum\'s search attributes in this namespace: run `stratum setup` once (with the same TEMPORAL_ADDRESS and TEMPORAL_NAMESPACE).';
   }
   if (status === 'UNAVAILABLE') return ' Check that the Temporal server is running and reachable (TEMPORAL_ADDRESS).';
   return '';
