@@ -70,7 +70,7 @@ export async function loadStepInputs(
       const output = producer.outputs[0]!;
       value = await definitions
         .ioManager(output.ioManager)
-        .load({ assetKey: output.assetKey, stepKey: producer.key, outputName: output.name, partitionKey: null, runId: input.runId });
+        .load({ assetKey: output.assetKey, stepKey: producer.key, outputName: output.name, partitionKey: null, runId: input.step.outputsFromRuns?.[producer.key] ?? input.runId });
     } else if (definitions.assetNodes.get(source.assetKey)!.observable) {
       value = await loadObservations(definitions, spec, input.step, source, ctx, catalog);
     } else {

@@ -1,5 +1,6 @@
 import type { PlanRequest } from '../sdk/planning/planner';
 import type { RunResult } from '../sdk/protocol/plan';
+import type { RunHandle } from '../client/run-handle';
 import { printRunChecks } from './check-results-output';
 import type { CliContext } from './cli-context';
 import { formatDuration, log, out, printJson, printTable } from './output';
@@ -18,7 +19,15 @@ export interface RunCommandOptions {
 export async function startAndReport(ctx: CliContext, request: PlanRequest, options: RunCommandOptions): Promise<number> {
   const plan = await ctx.stratum.plan(request);
   const stratum = await ctx.ensureWorker({ detach: options.detach });
-  const run = await stratum.startPlan(plan);
+  return followAndReport(ctx, await stratum.startPlan(plan), options);
+}
+
+/**
+ * Reports a started run: with `detach`, its workflow id; else its progress, each materialized
+ * asset and its outcome. Returns the process exit code.
+ */
+export async function followAndReport(ctx: CliContext, run: RunHandle, options: RunCommandOptions): Promise<number> {
+  const { plan } = run;
   const url = workflowUrl(ctx.uiUrl, ctx.target.namespace, run.workflowId);
   log(`Started run ${plan.runId} (${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'}) as workflow ${run.workflowId}`);
   if (options.detach) {

@@ -181,7 +181,7 @@ export async function rebuildCatalog(options: RebuildCatalogOptions): Promise<Re
 }
 
 /** The run's plan: the `materialize` workflow's argument, or the plan a scheduled or sensor run made in an activity. */
-async function findPlan(events: HistoryEvent[], decode: <T>(p: { payloads?: unknown[] | null } | null | undefined, i?: number) => Promise<T>): Promise<Plan | null> {
+export async function findPlan(events: HistoryEvent[], decode: <T>(p: { payloads?: unknown[] | null } | null | undefined, i?: number) => Promise<T>): Promise<Plan | null> {
   const started = events[0]?.workflowExecutionStartedEventAttributes;
   const input = started ? await decode<unknown>(started.input) : null;
   if (isPlan(input)) return input;

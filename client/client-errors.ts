@@ -50,3 +50,31 @@ export class ScheduleNotDeployedError extends InvalidRequestError {
     super(`Schedule "${scheduleName}" is in the code but not in the cluster; deploy first (client.deploy() or \`stratum deploy\`).`);
   }
 }
+
+/** A run that cannot be re-executed as asked: still running, nothing failed (with `fromFailure`), its plan not found, or steps the definitions no longer have. */
+export class ReexecutionRefusedError extends InvalidRequestError {
+  readonly code = 'STRATUM_REEXECUTION_REFUSED';
+
+  constructor(
+    /** The run asked for. */
+    readonly runId: string,
+    /** Why, as a sentence ending with what to do. */
+    reason: string,
+  ) {
+    super(`Cannot re-execute run ${runId}: ${reason}`);
+  }
+}
+
+/** A prefix of a run id that more than one run starts with. */
+export class AmbiguousRunIdError extends InvalidRequestError {
+  readonly code = 'STRATUM_AMBIGUOUS_RUN_ID';
+
+  constructor(
+    /** The prefix given. */
+    readonly prefix: string,
+    /** Run ids it matches (the first few). */
+    readonly matches: string[],
+  ) {
+    super(`Run id prefix ${prefix} matches ${matches.length > 10 ? 'more than 10' : matches.length} runs:\n${matches.slice(0, 10).map((m) => `  ${m}`).join('\n')}\nGive more characters of the run id.`);
+  }
+}

@@ -15,6 +15,7 @@ export { StratumClient } from './stratum-client';
 export type { SensorRef, ScheduleRef, RebuildIntoOptions } from './stratum-client';
 export type { StratumClientOptions, StratumClientConnectOptions } from './connect-options';
 export type { RunHandle } from './run-handle';
+export { ReexecutionTags, type ReexecuteOptions } from './reexecute';
 export type { BackfillHandle } from './backfill-handle';
 export type { FollowWorkflowOptions } from './follow-workflow';
 export type { DeployAction } from './deploy-action';
@@ -30,7 +31,7 @@ export type { SensorStateView, SensorTriggerAnswer } from '../sdk/protocol/senso
 export type { Catalog, CatalogReader, ListRunsOptions, RunRecord, RunWithSteps } from '../sdk/catalog';
 
 export { RunFailedError } from './run-handle';
-export { UnknownRunError, CatalogRequiredError, CatalogNotEmptyError, ScheduleNotDeployedError } from './client-errors';
+export { UnknownRunError, AmbiguousRunIdError, ReexecutionRefusedError, CatalogRequiredError, CatalogNotEmptyError, ScheduleNotDeployedError } from './client-errors';
 export { UnknownDynamicPartitionsError, InvalidDynamicPartitionKeyError } from './dynamic-partitions';
 export { InvalidTriggerPayloadError, SensorNotRunningError, UnknownSensorError } from '../sdk/automation/sensors/sensor-errors';
 export { UnknownScheduleError, StartRefusedError, RequestOverLimitError } from '../sdk/errors';

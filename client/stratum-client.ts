@@ -21,6 +21,7 @@ import { deploy } from './deploy';
 import type { DeployAction } from './deploy-action';
 import { addDynamicPartitions, dynamicPartitionsUsage, removeDynamicPartitions, type AddDynamicPartitionsResult, type RemoveDynamicPartitionsResult } from './dynamic-partitions';
 import { findRun } from './find-run';
+import { reexecuteRun, type ReexecuteOptions } from './reexecute';
 import type { RunHandle } from './run-handle';
 import { backfillSchedule, type ScheduleBackfillRange } from './schedule-backfill';
 import { deployedScheduleHandle, pauseSchedule, triggerSchedule, unpauseSchedule } from './schedule-control';
@@ -187,6 +188,24 @@ export class StratumClient {
     else workflowId = (await findRun(this.requireCatalog('cancelRun'), run))?.workflowId ?? throwUnknownRun(run);
     await this.client.workflow.getHandle(workflowId).cancel();
     return workflowId;
+  }
+
+  /**
+   * Re-executes a finished run as a new run on this client's task queue: its plan again (same
+   * partitions, config and tags) or, with `fromFailure`, only its failed, skipped and canceled
+   * steps (and what depends on them), which read the stored outputs of the steps that succeeded.
+   * Takes a run id, a unique prefix of one, or a workflow id. The new run is tagged
+   * `stratum/parent_run`, `stratum/reexecution_of` and `stratum/root_run`.
+   *
+   * @throws UnknownRunError when the catalog has no such run.
+   * @throws ReexecutionRefusedError when it is still running, or nothing failed with `fromFailure`.
+   *
+   * @example
+   * const retry = await stratum.reexecuteRun(failed.runId, { fromFailure: true });
+   * console.log((await retry.result()).status);
+   */
+  async reexecuteRun(run: string, options: ReexecuteOptions = {}): Promise<RunHandle> {
+    return reexecuteRun({ client: this.client, definitions: this.definitions, catalog: this.options.catalog ?? null, taskQueue: this.taskQueue }, run, options);
   }
 
   /** A run from the catalog with its steps (by run id or workflow id), or null. Runs appear once their workflow has started its first step. */

@@ -3,7 +3,9 @@ import { UnknownRunError } from '../../client/client-errors';
 import { findRun as findRunOrNull } from '../../client/find-run';
 import type { Catalog } from '../../sdk/catalog';
 import { defaultCatalogLocation } from '../../sdk/definitions/settings';
+import { ReexecutionTags } from '../../client/reexecute';
 import { openCliContext } from '../cli-context';
+import { followAndReport } from '../run-command';
 import { positiveInt, withCommonOptions, withJsonOption } from '../common-options';
 import { catalogMayExist, lazyCatalog } from '../lazy-catalog';
 import { formatDuration, formatTime, log, out, printJson, printTable } from '../output';
@@ -98,6 +100,25 @@ export function configureRunsCommand(program: Command): void {
         for (const line of logs) out(`${formatTime(line.ts)} ${line.level.toUpperCase().padEnd(5)} ${line.stepKey}: ${line.message}${line.fields && Object.keys(line.fields).length ? ` ${JSON.stringify(line.fields)}` : ''}`);
       }
     });
+  });
+
+  const reexecute = runs
+    .command('reexecute')
+    .description('Run a finished run again as a new run: its whole plan, or only the steps that did not succeed')
+    .argument('<run>', 'run id, a unique prefix of one, or its workflow id')
+    .option('--from-failure', 'only the failed, skipped and canceled steps (and what depends on them); the others\' stored outputs are read')
+    .option('--detach', 'start it and exit, printing its workflow id')
+    .addHelpText('after', '\nExamples:\n  $ stratum runs reexecute 3f0c --from-failure\n  $ stratum runs reexecute 3f0c2a71-… --detach');
+  withJsonOption(withCommonOptions(reexecute)).action(async (id: string, options) => {
+    const ctx = await openCliContext(options);
+    try {
+      const stratum = await ctx.ensureWorker({ detach: options.detach });
+      const run = await stratum.reexecuteRun(id, { fromFailure: options.fromFailure === true });
+      log(`Re-executing run ${run.plan.tags[ReexecutionTags.parentRun]}${options.fromFailure ? ' from its failure' : ''}: new run ${run.plan.runId}`);
+      process.exitCode = await followAndReport(ctx, run, { json: options.json, detach: options.detach });
+    } finally {
+      await ctx.close();
+    }
   });
 
   const cancel = runs

@@ -44,6 +44,11 @@ export interface PlanStep {
   summary: string;
   /** Set on `kind: 'check'` steps: the asset check this step evaluates (absent on every other step). */
   checkOf?: PlanCheck;
+  /**
+   * Re-executions only: for each upstream step this run does not repeat, the run whose stored op
+   * outputs its inputs read (absent on every other step; asset inputs read their stored values).
+   */
+  outputsFromRuns?: Record<string, string>;
 }
 
 /** The asset check a `check` step evaluates. */
