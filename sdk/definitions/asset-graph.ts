@@ -42,29 +42,31 @@ export class DirectedGraph {
     return [...(this.down.get(node) ?? [])];
   }
 
-  /** A cycle as a path that starts and ends on the same node, or null when the graph is a DAG. */
+  /**
+   * A cycle as a path that starts and ends on the same node, or null when the graph is a DAG.
+   * Depth-first with an explicit stack (no recursion), so a chain of any depth fits.
+   */
   findCycle(): string[] | null {
     const state = new Map<string, 'visiting' | 'done'>();
-    const stack: string[] = [];
-    const visit = (node: string): string[] | null => {
-      state.set(node, 'visiting');
-      stack.push(node);
-      for (const next of [...this.down.get(node)!].sort()) {
-        const seen = state.get(next);
-        if (seen === 'visiting') return [...stack.slice(stack.indexOf(next)), next];
-        if (seen === undefined) {
-          const found = visit(next);
-          if (found) return found;
+    for (const root of [...this.up.keys()].sort()) {
+      if (state.has(root)) continue;
+      const path: string[] = [root];
+      const pending: string[][] = [[...this.down.get(root)!].sort().reverse()];
+      state.set(root, 'visiting');
+      while (path.length > 0) {
+        const next = pending[pending.length - 1]!.pop();
+        if (next === undefined) {
+          state.set(path.pop()!, 'done');
+          pending.pop();
+          continue;
         }
-      }
-      stack.pop();
-      state.set(node, 'done');
-      return null;
-    };
-    for (const node of [...this.up.keys()].sort()) {
-      if (!state.has(node)) {
-        const found = visit(node);
-        if (found) return found;
+        const seen = state.get(next);
+        if (seen === 'visiting') return [...path.slice(path.indexOf(next)), next];
+        if (seen === undefined) {
+          state.set(next, 'visiting');
+          path.push(next);
+          pending.push([...this.down.get(next)!].sort().reverse());
+        }
       }
     }
     return null;
