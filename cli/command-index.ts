@@ -21,6 +21,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => (require('./commands/dev') as typeof import('./commands/dev')).configureDevCommand,
   },
   {
+    name: 'ui',
+    summary: 'Serve the web UI: asset graph, asset pages with partition health, runs, backfills, schedules and sensors (http://127.0.0.1:3000)',
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    load: () => (require('./commands/ui') as typeof import('./commands/ui')).configureUiCommand,
+  },
+  {
     name: 'worker',
     summary: 'Run a Stratum worker: executes runs, backfills and sensors for the definitions',
     // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -41,7 +41,7 @@ if (forbidden.length > 0) {
   process.stderr.write(`verify-package: the tarball holds files users must not get:\n  ${forbidden.join('\n  ')}\n`);
   process.exit(1);
 }
-for (const needed of ['dist/sdk/index.js', 'dist/sdk/index.d.ts', 'dist/client/index.js', 'dist/worker/index.js', 'dist/workflows/api.js', 'dist/worker/testing/index.js', 'dist/workflow-bundle.js', 'bin/stratum.js']) {
+for (const needed of ['dist/sdk/index.js', 'dist/sdk/index.d.ts', 'dist/client/index.js', 'dist/worker/index.js', 'dist/workflows/api.js', 'dist/worker/testing/index.js', 'dist/workflow-bundle.js', 'dist/ui/index.html', 'dist/ui/app.js', 'dist/cli/commands/ui.js', 'bin/stratum.js']) {
   if (!files.includes(needed)) {
     process.stderr.write(`verify-package: the tarball lacks ${needed}\n`);
     process.exit(1);

@@ -1,0 +1,55 @@
+import { render } from 'preact';
+import { useApi, useRoute } from './api';
+import { AssetView } from './asset-view';
+import { SchedulesView, SensorsView } from './automation-view';
+import { BackfillsView, BackfillView } from './backfills-view';
+import { GraphView } from './graph-view';
+import { RunsView, RunView } from './runs-view';
+
+function App() {
+  const route = useRoute();
+  const meta = useApi<{ allowActions: boolean; temporalUiUrl: string | null; catalog: string }>('meta');
+  const [page, id] = route;
+  const nav = [
+    ['', 'Asset graph'],
+    ['runs', 'Runs'],
+    ['backfills', 'Backfills'],
+    ['schedules', 'Schedules'],
+    ['sensors', 'Sensors'],
+  ];
+  const current = page === 'assets' ? '' : (page ?? '');
+  let body;
+  if (page === 'assets' && id) body = <AssetView assetKey={id} />;
+  else if (page === 'runs' && id) body = <RunView runId={id} allowActions={meta.data?.allowActions ?? false} />;
+  else if (page === 'runs') body = <RunsView />;
+  else if (page === 'backfills' && id) body = <BackfillView backfillId={id} />;
+  else if (page === 'backfills') body = <BackfillsView />;
+  else if (page === 'schedules') body = <SchedulesView />;
+  else if (page === 'sensors') body = <SensorsView />;
+  else body = <GraphView />;
+  return (
+    <div>
+      <header>
+        <a class="brand" href="#/">
+          Stratum
+        </a>
+        {nav.map(([p, label]) => (
+          <a href={`#/${p}`} class={current === p ? 'active' : ''}>
+            {label}
+          </a>
+        ))}
+        <span style="margin-left:auto" class="muted">
+          {meta.data?.temporalUiUrl && (
+            <a href={meta.data.temporalUiUrl} target="_blank" rel="noreferrer">
+              Temporal UI
+            </a>
+          )}{' '}
+          {meta.data?.catalog ?? ''}
+        </span>
+      </header>
+      <main>{body}</main>
+    </div>
+  );
+}
+
+render(<App />, document.getElementById('app')!);

@@ -1,0 +1,343 @@
+import type { Client } from '@temporalio/client';
+import type { CatalogReader, RunRecord } from '../../sdk/catalog';
+import type { Definitions } from '../../sdk/definitions/definitions';
+import { resolveSelection } from '../../sdk/definitions/selection';
+import { StratumError } from '../../sdk/errors';
+import { StratumSearchAttributes } from '../../sdk/protocol/search-attributes';
+import { describeStaleCause, StalenessResolver, summarizeStaleness, type PartitionStaleness } from '../../sdk/versions/staleness';
+import type { StratumClient } from '../../client/stratum-client';
+import type { BackfillHandle } from '../../client/backfill-handle';
+import type { BackfillProgress } from '../../sdk/protocol/backfill';
+import { workflowUrl } from '../watch-run';
+import { partitionHealth, type PartitionHealth } from './partition-ranges';
+
+/** What the UI reaches Temporal with, connected on first use. */
+export interface UiTemporal {
+  client: Client;
+  stratum: StratumClient;
+  namespace: string;
+  /** The Temporal web UI, for links to workflows; null when unknown. */
+  uiUrl: string | null;
+}
+
+/** What the UI's JSON API reads. */
+export interface UiApiSources {
+  definitions: () => Definitions;
+  catalog: CatalogReader;
+  temporal: () => Promise<UiTemporal>;
+  /** Pause, resume and cancel (and re-execute) only when true (`--allow-actions`). */
+  allowActions: boolean;
+}
+
+/** A request the API refuses, with the HTTP status to answer with. */
+export class UiRequestError extends StratumError {
+  readonly code = 'STRATUM_UI_REQUEST';
+
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Status of a node of the asset graph. */
+export type UiAssetStatus = 'fresh' | 'stale' | 'missing' | 'failed' | 'running';
+
+/** How a run was started, from its backfill id and workflow id. */
+export function runTrigger(run: Pick<RunRecord, 'backfillId' | 'workflowId' | 'tags'>): 'backfill' | 'schedule' | 'sensor' | 'manual' {
+  if (run.backfillId) return 'backfill';
+  if (/schedule/i.test(run.workflowId) || run.tags['stratum/schedule']) return 'schedule';
+  if (/sensor/i.test(run.workflowId) || run.tags['stratum/sensor']) return 'sensor';
+  return 'manual';
+}
+
+/**
+ * The web UI's JSON API over the definitions, the catalog and Temporal. Every method answers one
+ * route; `route` dispatches a request to it. Partitions are summarized here (ranges of one
+ * status), so the page gets a few segments per asset whatever the partition count.
+ */
+export class UiApi {
+  constructor(private readonly sources: UiApiSources) {}
+
+  /** Answers `GET|POST /api/...`; throws {@link UiRequestError} for unknown routes and bad requests. */
+  async route(method: string, pathname: string, query: URLSearchParams): Promise<unknown> {
+    const parts = pathname.replace(/^\/api\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+    const [head, ...rest] = parts;
+    if (method === 'GET') {
+      if (head === 'meta') return this.meta();
+      if (head === 'graph') return this.graph(query.get('select') ?? '');
+      if (head === 'assets' && rest.length > 0) return this.asset(rest.join('/'));
+      if (head === 'runs' && rest.length === 0) return this.runs(query);
+      if (head === 'runs' && rest.length === 1) return this.run(rest[0]!);
+      if (head === 'backfills' && rest.length === 0) return this.backfills();
+      if (head === 'backfills' && rest.length === 1) return this.backfill(rest[0]!);
+      if (head === 'schedules') return this.schedules();
+      if (head === 'sensors') return this.sensors();
+    }
+    if (method === 'POST') {
+      if (!this.sources.allowActions) throw new UiRequestError('Actions are off: start the UI with --allow-actions to pause, resume or cancel.', 403);
+      if (head === 'backfills' && rest.length === 2) return this.backfillAction(rest[0]!, rest[1]!);
+      if (head === 'runs' && rest.length === 2 && rest[1] === 'cancel') return { workflowId: await (await this.sources.temporal()).stratum.cancelRun(rest[0]!) };
+    }
+    throw new UiRequestError(`No such API route: ${method} ${pathname}`, 404);
+  }
+
+  private get defs(): Definitions {
+    return this.sources.definitions();
+  }
+
+  private async temporalOrNull(): Promise<UiTemporal | null> {
+    try {
+      return await this.sources.temporal();
+    } catch {
+      return null;
+    }
+  }
+
+  private async meta() {
+    const temporal = await this.temporalOrNull();
+    return { allowActions: this.sources.allowActions, catalog: this.sources.catalog.location, namespace: temporal?.namespace ?? null, temporalUiUrl: temporal?.uiUrl ?? null, temporalConnected: temporal !== null };
+  }
+
+  private link(temporal: UiTemporal | null, workflowId: string): string | null {
+    return temporal ? workflowUrl(temporal.uiUrl, temporal.namespace, workflowId) : null;
+  }
+
+  /** Every selected asset with its upstream keys, status and (partitioned) health. */
+  private async graph(select: string) {
+    const defs = this.defs;
+    let keys: string[];
+    try {
+      keys = select.trim() === '' ? [...defs.assetNodes.keys()] : resolveSelection(defs, select);
+    } catch (error) {
+      throw new UiRequestError(error instanceof Error ? error.message : String(error), 400);
+    }
+    const selected = new Set(keys);
+    const catalog = this.sources.catalog;
+    const summaries = new Map((await catalog.listAssets()).map((s) => [s.assetKey, s]));
+    const running = new Set((await catalog.listRuns({ status: 'started', limit: 500 })).flatMap((r) => r.assetKeys));
+    const resolver = await StalenessResolver.create(defs, catalog);
+    const nodes = [];
+    for (const key of keys) {
+      const node = defs.assetNodes.get(key)!;
+      const summary = summaries.get(key);
+      let health: Omit<PartitionHealth, 'ranges'> & { ranges: PartitionHealth['ranges'] } | null = null;
+      let status: UiAssetStatus;
+      if (node.partitions !== null) {
+        const partitionKeys = resolver.allKeys(node) as string[];
+        health = partitionHealth(partitionKeys, summary ? await catalog.partitionStatuses(key) : new Map());
+      }
+      if (running.has(key)) status = 'running';
+      else if (!summary) status = 'missing';
+      else if (health ? health.failed > 0 : (await catalog.partitionStatus(key, null))?.status === 'failed') status = 'failed';
+      else if (health ? health.materialized === 0 : summary.lastMaterializedAt === null) status = 'missing';
+      else status = summarizeStaleness(await resolver.staleness(key)).status;
+      nodes.push({
+        key,
+        group: node.group,
+        upstream: node.upstream.map((u) => u.assetKey).filter((k) => selected.has(k)),
+        status,
+        partitioned: node.partitions !== null,
+        health,
+        lastMaterializedAt: summary?.lastMaterializedAt ?? null,
+      });
+    }
+    return { nodes };
+  }
+
+  private async asset(key: string) {
+    const defs = this.defs;
+    const node = defs.assetNodes.get(key);
+    if (!node) throw new UiRequestError(`No asset "${key}" in the definitions.`, 404);
+    const catalog = this.sources.catalog;
+    const temporal = await this.temporalOrNull();
+    const downstream = [...defs.assetNodes.values()].filter((n) => n.upstream.some((u) => u.assetKey === key)).map((n) => n.key);
+    const [latest, history, checks, runs] = await Promise.all([
+      catalog.latestMaterialization(key),
+      catalog.materializationHistory(key, { limit: 200 }),
+      catalog.latestCheckResults(key),
+      catalog.listRuns({ assetKey: key, limit: 50 }),
+    ]);
+    const resolver = await StalenessResolver.create(defs, catalog);
+    const staleness = await resolver.staleness(key);
+    const describe = (p: PartitionStaleness) => ({ partitionKey: p.partitionKey, status: p.status, causes: p.causes.map(describeStaleCause) });
+    let health: PartitionHealth | null = null;
+    if (node.partitions !== null) health = partitionHealth(resolver.allKeys(node) as string[], await catalog.partitionStatuses(key));
+    // Numeric metadata over time, oldest first: one series per metadata key holding a number.
+    const series: Record<string, { at: number; value: number; partitionKey: string | null }[]> = {};
+    for (const m of [...history].reverse()) {
+      for (const [name, raw] of Object.entries(m.metadata)) {
+        const value = typeof raw === 'number' ? raw : raw && typeof raw === 'object' && typeof (raw as { value?: unknown }).value === 'number' ? (raw as { value: number }).value : null;
+        if (value === null || !Number.isFinite(value)) continue;
+        (series[name] ??= []).push({ at: m.materializedAt, value, partitionKey: m.partitionKey });
+      }
+    }
+    return {
+      definition: {
+        key,
+        group: node.group,
+        owners: node.owners,
+        tags: node.tags,
+        description: node.description,
+        codeVersion: node.codeVersion,
+        partitions: node.partitions ? { kind: node.partitions.kind, spec: node.partitions.spec, count: health?.total ?? null } : null,
+        upstream: node.upstream.map((u) => u.assetKey),
+        downstream,
+        observable: node.observable ?? false,
+      },
+      latest,
+      history: history.slice(0, 50),
+      series,
+      health,
+      staleness: { ...summarizeStaleness(staleness), partitions: staleness.filter((p) => p.status !== 'fresh').slice(0, 50).map(describe) },
+      checks,
+      runs: runs.map((r) => this.runRow(r, temporal)),
+    };
+  }
+
+  private runRow(r: RunRecord, temporal: UiTemporal | null) {
+    return {
+      ...r,
+      trigger: runTrigger(r),
+      target: r.job ?? r.selection,
+      partition: r.partitionKey ?? (r.partitionRange ? `${r.partitionRange.from}…${r.partitionRange.to}` : null),
+      durationMs: r.endedAt !== null ? r.endedAt - r.startedAt : null,
+      url: this.link(temporal, r.workflowId),
+    };
+  }
+
+  private async runs(query: URLSearchParams) {
+    const status = query.get('status') || undefined;
+    const rows = await this.sources.catalog.listRuns({
+      limit: Number(query.get('limit') ?? 200),
+      ...(status ? { status: status as RunRecord['status'] } : {}),
+      ...(query.get('job') ? { job: query.get('job')! } : {}),
+      ...(query.get('asset') ? { assetKey: query.get('asset')! } : {}),
+      ...(query.get('backfill') ? { backfillId: query.get('backfill')! } : {}),
+    });
+    const temporal = await this.temporalOrNull();
+    const trigger = query.get('trigger');
+    return { runs: rows.map((r) => this.runRow(r, temporal)).filter((r) => !trigger || r.trigger === trigger) };
+  }
+
+  private async run(runId: string) {
+    const catalog = this.sources.catalog;
+    let run = await catalog.getRun(runId);
+    if (!run) {
+      // A unique prefix of a run id, as the CLI accepts.
+      const matches = (await catalog.listRuns({ limit: 1000 })).filter((r) => r.runId.startsWith(runId));
+      if (matches.length === 1) run = await catalog.getRun(matches[0]!.runId);
+    }
+    if (!run) throw new UiRequestError(`No run "${runId}" in the catalog.`, 404);
+    const temporal = await this.temporalOrNull();
+    const [logs, materializations, checks] = await Promise.all([catalog.runLogs(run.runId, { limit: 5000 }), catalog.runMaterializations(run.runId), catalog.runCheckResults(run.runId)]);
+    return { run: { ...this.runRow(run, temporal), steps: run.steps }, logs, materializations, checks };
+  }
+
+  private async backfills() {
+    const temporal = await this.sources.temporal();
+    const rows: { backfillId: string; workflowId: string; status: string; startedAt: number; url: string | null }[] = [];
+    const seen = new Set<string>();
+    for await (const w of temporal.client.workflow.list({ query: "StratumKind = 'backfill'" })) {
+      if (seen.has(w.workflowId)) continue;
+      seen.add(w.workflowId);
+      const backfillId = String(w.typedSearchAttributes.get(StratumSearchAttributes.backfillId) ?? w.workflowId.split('/').pop());
+      rows.push({ backfillId, workflowId: w.workflowId, status: w.status.name, startedAt: w.startTime.getTime(), url: this.link(temporal, w.workflowId) });
+      if (rows.length >= 200) break;
+    }
+    return { backfills: rows.sort((a, b) => b.startedAt - a.startedAt) };
+  }
+
+  /** Progress (from the backfill's workflow) and the asset × partition matrix (from its runs in the catalog). */
+  private async backfill(backfillId: string) {
+    const temporal = await this.temporalOrNull();
+    let progress: unknown = null;
+    let workflowId: string | null = null;
+    if (temporal) {
+      const handle = temporal.stratum.backfill(backfillId);
+      workflowId = handle.workflowId;
+      progress = await backfillProgress(handle).catch((error: unknown) => ({ error: error instanceof Error ? error.message : String(error) }));
+    }
+    const runs = await this.sources.catalog.listRuns({ backfillId, limit: 10_000 });
+    const defs = this.defs;
+    const resolver = await StalenessResolver.create(defs, this.sources.catalog);
+    const cells = new Map<string, Map<string, string>>();
+    const partitions = new Set<string>();
+    // Oldest run first, so a retried partition shows its latest outcome.
+    for (const r of [...runs].reverse()) {
+      const keys = r.partitionKey !== null ? [r.partitionKey] : r.partitionRange ? rangeKeys(resolver, r.assetKeys[0], r.partitionRange) : [];
+      for (const asset of r.assetKeys) {
+        const row = cells.get(asset) ?? new Map<string, string>();
+        cells.set(asset, row);
+        for (const p of keys) {
+          partitions.add(p);
+          row.set(p, r.status);
+        }
+      }
+    }
+    const order = [...partitions].sort();
+    return {
+      backfillId,
+      workflowId,
+      url: workflowId ? this.link(temporal, workflowId) : null,
+      progress,
+      allowActions: this.sources.allowActions,
+      partitions: order,
+      assets: [...cells.entries()].map(([assetKey, row]) => ({ assetKey, cells: order.map((p) => row.get(p) ?? null) })),
+      runs: runs.length,
+    };
+  }
+
+  private async backfillAction(backfillId: string, action: string) {
+    const handle = (await this.sources.temporal()).stratum.backfill(backfillId);
+    if (action === 'pause') await handle.pause();
+    else if (action === 'resume') await handle.resume();
+    else if (action === 'cancel') await handle.cancel();
+    else throw new UiRequestError(`Unknown backfill action "${action}": use pause, resume or cancel.`, 404);
+    return { ok: true };
+  }
+
+  private async schedules() {
+    const temporal = await this.sources.temporal();
+    const schedules = await temporal.stratum.scheduleStatuses({ next: 5, recent: 5 });
+    return { schedules: schedules.map((s) => ({ ...s, recentRuns: s.recentRuns.map((r) => ({ ...r, url: this.link(temporal, r.workflowId) })) })) };
+  }
+
+  private async sensors() {
+    const temporal = await this.sources.temporal();
+    const sensors = [];
+    for (const sensor of this.defs.declaredSensors) {
+      const state = await temporal.stratum.sensorState(sensor.name).catch((error: unknown) => ({ error: error instanceof Error ? error.message : String(error) }));
+      sensors.push({ name: sensor.name, state, cursor: await this.sources.catalog.sensorCursor(sensor.name) });
+    }
+    return { sensors };
+  }
+}
+
+/**
+ * A backfill's progress: its result once closed (a query would need a worker on its task queue,
+ * gone when the CLI ran it), else the progress query, given a few seconds.
+ */
+async function backfillProgress(backfill: BackfillHandle): Promise<BackfillProgress> {
+  const description = await backfill.handle.describe();
+  if (description.status.name === 'COMPLETED') return (await backfill.handle.result()) as BackfillProgress;
+  if (description.status.name !== 'RUNNING') throw new UiRequestError(`The backfill's workflow is ${description.status.name.toLowerCase()}.`, 200);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new UiRequestError('No worker answered the progress query within 5 s.', 504)), 5000)));
+  try {
+    return await Promise.race([backfill.progress(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The partition keys of a range run, by the partitions definition of one of its assets. */
+function rangeKeys(resolver: StalenessResolver, assetKey: string | undefined, range: { from: string; to: string }): string[] {
+  const node = assetKey ? resolver.definitions.assetNodes.get(assetKey) : undefined;
+  if (!node?.partitions) return [range.from, range.to];
+  const keys = resolver.allKeys(node) as string[];
+  const from = keys.indexOf(range.from);
+  const to = keys.indexOf(range.to);
+  return from >= 0 && to >= from ? keys.slice(from, to + 1) : [range.from, range.to];
+}
