@@ -3,6 +3,7 @@ import { withCommonOptions } from '../common-options';
 import { runDevWorkerProcess } from '../dev/reload-child';
 import { DEV_WORKER_ENV } from '../dev/reload-messages';
 import { runDev } from '../dev/reload-supervisor';
+import { startDevUi } from '../ui/dev-ui';
 
 /** Running steps get this long to finish when `stratum dev` reloads or stops its worker. */
 const GRACE = '10s';
@@ -21,6 +22,10 @@ export function configureDevCommand(program: Command): void {
     .command('dev')
     .option('--keep-server', 'leave the dev server running after Ctrl-C')
     .option('--port <port>', 'gRPC port of the dev server when this command starts one (default 7233; 0 picks a free one)', port)
+    .option('--ui-port <port>', "port of Stratum's web UI (default 3000; 0 picks a free one)", port, 3000)
+    .option('--ui-host <host>', "interface Stratum's web UI listens on (default 127.0.0.1: this machine only)", '127.0.0.1')
+    .option('--no-ui', "do not start Stratum's web UI")
+    .option('--allow-actions', 'enable pause, resume and cancel of backfills and runs from the web UI')
     .addHelpText(
       'after',
       '\nThe worker reloads when the definitions module or a file it imports (outside node_modules) changes;\n' +
@@ -33,6 +38,12 @@ export function configureDevCommand(program: Command): void {
       await runDevWorkerProcess({ defs: options.defs, catalog: options.catalog, taskQueue: options.taskQueue, grace: GRACE, deploy: true });
       return;
     }
-    await runDev({ ...options, grace: GRACE, graceMs: GRACE_MS });
+    // Stratum's web UI, served by this (supervisor) process for as long as `stratum dev` runs.
+    const ui = options.ui === false ? null : await startDevUi({ defs: options.defs, catalog: options.catalog, taskQueue: options.taskQueue, host: options.uiHost, port: options.uiPort, allowActions: options.allowActions === true });
+    try {
+      await runDev({ ...options, grace: GRACE, graceMs: GRACE_MS });
+    } finally {
+      await ui?.close();
+    }
   });
 }

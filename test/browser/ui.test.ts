@@ -5,6 +5,7 @@ import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { exited, runStratum } from '../harness/cli-process';
 import { testTemporalAddress, uniqueTaskQueue } from '../harness/test-env';
+import { waitFor } from '../harness/wait';
 
 const root = path.resolve(__dirname, '..', '..');
 const bin = path.join(root, 'bin', 'stratum.js');
@@ -44,6 +45,11 @@ async function startUi(defs: string, env: NodeJS.ProcessEnv, started: ChildProce
 
 const nodes = (page: Page) => page.locator('[data-testid="asset-graph"] [data-asset-key]');
 
+/** Polls (bounded: 90 s) until the graph's node count passes `check`. */
+async function waitForNodes(page: Page, check: (count: number) => boolean): Promise<void> {
+  await waitFor(async () => check(await nodes(page).count()), 90_000, 200);
+}
+
 async function statuses(page: Page): Promise<Record<string, string>> {
   return page.$$eval('[data-testid="asset-graph"] [data-asset-key]', (els) => Object.fromEntries(els.map((e) => [e.getAttribute('data-asset-key'), e.getAttribute('data-status')])));
 }
@@ -79,7 +85,7 @@ describe('the web UI in headless Chromium', () => {
     const url = await startUi(etlDefs, env, processes);
 
     await page.goto(url);
-    await page.waitForFunction(() => document.querySelectorAll('[data-asset-key]').length === 5);
+    await waitForNodes(page, (n) => n === 5);
     expect(await statuses(page)).toEqual({
       'sales/raw_orders': 'fresh',
       'sales/clean_orders': 'fresh',
@@ -93,7 +99,7 @@ describe('the web UI in headless Chromium', () => {
     // The selection grammar filters the graph.
     await page.fill('input[name="select"]', 'sales/clean_orders+');
     await page.click('button[type="submit"]');
-    await page.waitForFunction(() => document.querySelectorAll('[data-asset-key]').length === 3);
+    await waitForNodes(page, (n) => n === 3);
     expect(Object.keys(await statuses(page)).sort()).toEqual(['sales/clean_orders', 'sales/daily_revenue', 'sales/product_sales']);
 
     // Click through to the asset page.
@@ -119,27 +125,27 @@ describe('the web UI in headless Chromium', () => {
 
   test('after a backfill of the partitioned example, its asset page shows the partition bar and the backfill page its matrix', async () => {
     const env = project('partitioned');
-    const backfill = await runStratum(['backfill', 'start', 'web/page_views', '--from', '2024-01-01', '--to', '2024-01-10', '--json', '--defs', partitionedDefs], env);
+    const backfill = await runStratum(['backfill', 'start', '*', '--from', '2024-01-01', '--to', '2024-01-14', '--json', '--defs', partitionedDefs], env);
     expect(backfill.code).toBe(0);
     const { backfillId } = JSON.parse(backfill.stdout) as { backfillId: string };
     const url = await startUi(partitionedDefs, env, processes);
 
     await page.goto(url);
-    await page.waitForFunction(() => document.querySelectorAll('[data-asset-key]').length === 3);
+    await waitForNodes(page, (n) => n === 3);
     expect(await page.locator('[data-asset-key="web/page_views"] .partition-bar').count()).toBe(1);
 
     await page.goto(`${url}/#/assets/${encodeURIComponent('web/page_views')}`);
     await page.waitForSelector('[data-testid="partition-health"] .partition-bar');
     expect(await page.getAttribute('[data-testid="partition-health"] .partition-bar', 'data-partitions')).toBe('366');
-    expect(await page.textContent('[data-testid="partition-health"]')).toContain('10 materialized, 0 failed, 356 missing of 366');
+    expect(await page.textContent('[data-testid="partition-health"]')).toContain('14 materialized, 0 failed, 352 missing of 366');
     const ranges = await page.$$eval('[data-testid="partition-health"] .partition-bar rect', (els) => els.map((e) => e.getAttribute('data-range-status')));
     expect(ranges).toEqual(['materialized', 'missing']);
     if (screenshots) await page.screenshot({ path: path.join(screenshots, 'ui-asset.png'), fullPage: true });
 
     await page.goto(`${url}/#/backfills/${encodeURIComponent(backfillId)}`);
     await page.waitForSelector('[data-testid="backfill-progress"]');
-    expect(await page.textContent('[data-testid="backfill-progress"]')).toMatch(/10 of 10 .* done, 0 failed/);
-    expect(await page.locator('[data-testid="backfill-matrix"] [data-cell-status="succeeded"]').count()).toBe(10);
+    expect(await page.textContent('[data-testid="backfill-progress"]')).toMatch(/42 of 42 .* done, 0 failed/);
+    expect(await page.locator('[data-testid="backfill-matrix"] [data-cell-status="succeeded"]').count()).toBe(42);
     if (screenshots) await page.screenshot({ path: path.join(screenshots, 'ui-backfill.png') });
 
     await page.goto(`${url}/#/backfills`);
@@ -149,7 +155,7 @@ describe('the web UI in headless Chromium', () => {
   test('renders a generated definitions module of 2,000 assets', async () => {
     const url = await startUi(manyDefs, project('many'), processes);
     await page.goto(url);
-    await page.waitForFunction(() => document.querySelectorAll('[data-asset-key]').length > 0, undefined, { timeout: 90_000 });
+    await waitForNodes(page, (n) => n > 0);
     expect(await nodes(page).count()).toBe(2000);
     expect(await page.locator('[data-group]').count()).toBe(20);
     expect(new Set(Object.values(await statuses(page)))).toEqual(new Set(['missing']));

@@ -11,7 +11,17 @@ export function AssetView({ assetKey }: { assetKey: string }) {
   return (
     <div data-testid="asset-page">
       <h1>
-        {d.key} <Status value={data.staleness.status} />
+        {d.key}{' '}
+        {data.health ? (
+          <span>
+            <Status value={data.staleness.stale > 0 ? 'stale' : data.health.failed > 0 ? 'failed' : data.staleness.fresh > 0 ? 'fresh' : 'missing'} />{' '}
+            <span class="muted" style="font-size:14px">
+              {data.health.materialized} of {data.health.total} partitions materialized
+            </span>
+          </span>
+        ) : (
+          <Status value={data.staleness.status} />
+        )}
       </h1>
       <div class="card">
         <h2>Definition</h2>
