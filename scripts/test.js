@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 'use strict';
 // `npm test`: makes sure the test prerequisites exist (the Temporal CLI, built with Go on first
-// use; PostgreSQL's server binaries for the catalog tests), then runs jest. Extra arguments go
+// use; PostgreSQL's server binaries for the catalog tests; Debian's Chromium for the web UI's
+// browser test), then runs jest. Extra arguments go
 // to jest: `npm test -- test/planner.test.ts`.
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -26,6 +27,20 @@ if (!postgresInstalled()) {
   }
   console.error('Installing PostgreSQL (Debian package postgresql) for the catalog tests…');
   for (const args of [['update'], ['install', '-y', '--no-install-recommends', 'postgresql']]) {
+    const r = spawnSync('apt-get', args, { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    if (r.status !== 0) process.exit(r.status ?? 1);
+  }
+}
+
+// Debian's Chromium for the web UI's browser test (test/browser/ui.test.ts, driven by playwright-core).
+if (!fs.existsSync('/usr/bin/chromium')) {
+  const canInstall = process.getuid && process.getuid() === 0 && fs.existsSync('/usr/bin/apt-get');
+  if (!canInstall) {
+    console.error("Chromium is needed by the web UI's browser test: install Debian's chromium package (sudo apt-get install chromium).");
+    process.exit(1);
+  }
+  console.error("Installing Chromium (Debian package chromium) for the web UI's browser test…");
+  for (const args of [['update'], ['install', '-y', '--no-install-recommends', 'chromium']]) {
     const r = spawnSync('apt-get', args, { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
     if (r.status !== 0) process.exit(r.status ?? 1);
   }
