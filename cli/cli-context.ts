@@ -2,19 +2,24 @@ import type { Client, Connection } from '@temporalio/client';
 import type { Catalog } from '../sdk/catalog';
 import type { Definitions } from '../sdk/definitions/definitions';
 import { InvalidRunRequestError } from '../sdk/errors';
-import { defaultCatalogLocation, defaultTaskQueue } from '../sdk/definitions/settings';
+import { defaultCatalogLocation } from '../sdk/definitions/settings';
 import { createWorker, type StratumWorker } from '../worker/create-worker';
 import { connectClient, resolveTemporalTarget, type TemporalTarget } from '../client/connection';
 import { connectNative } from '../client/connect-native';
 import { lazyCatalog } from './lazy-catalog';
-import { loadDefinitions } from './load-definitions';
+import { loadLocation } from './workspace/open-location';
+import type { ResolvedLocation } from './workspace/load-workspace';
 import { log } from './output';
 import { DETACH_POLLER_WAIT_MS, waitForPollers } from './worker-pollers';
 import { StratumClient } from '../client/stratum-client';
 
 /** Options every command that talks to Temporal or the catalog accepts. */
 export interface CommonOptions {
-  defs: string;
+  defs?: string;
+  /** Workspace file (`--workspace`); default STRATUM_WORKSPACE or one in the working directory. */
+  workspace?: string;
+  /** Location of the workspace (`--location`); needed when it has several. */
+  location?: string;
   catalog?: string;
   taskQueue?: string;
 }
@@ -22,6 +27,8 @@ export interface CommonOptions {
 /** What a command works with; `close()` releases everything it opened. */
 export interface CliContext {
   definitions: Definitions;
+  /** The workspace location the command works with (`default` without a workspace file). */
+  location: ResolvedLocation;
   catalog: Catalog;
   target: TemporalTarget;
   uiUrl: string | null;
@@ -41,12 +48,12 @@ export interface CliContext {
 
 /** Loads definitions, opens the catalog and connects to Temporal (starting the local dev server when nothing is configured). */
 export async function openCliContext(options: CommonOptions, needs: { temporal: boolean } = { temporal: true }): Promise<CliContext> {
-  const definitions = loadDefinitions(options.defs);
+  const { definitions, location } = loadLocation(options);
   // Opened on first use: a refused request leaves no new catalog file behind.
-  const catalog = lazyCatalog(options.catalog ?? defaultCatalogLocation());
-  const taskQueue = options.taskQueue ?? defaultTaskQueue();
+  const catalog = lazyCatalog(options.catalog ?? location.catalog ?? defaultCatalogLocation());
+  const taskQueue = options.taskQueue ?? location.taskQueue;
   if (!needs.temporal) {
-    return { definitions, catalog, taskQueue, close: () => catalog.close() } as CliContext;
+    return { definitions, location, catalog, taskQueue, close: () => catalog.close() } as CliContext;
   }
   let worker: { stratum: StratumWorker; running: Promise<void> } | null = null;
   try {
@@ -55,6 +62,7 @@ export async function openCliContext(options: CommonOptions, needs: { temporal: 
     const stratum = new StratumClient(client, definitions, { taskQueue, catalog });
     return {
       definitions,
+      location,
       catalog,
       target,
       uiUrl,

@@ -87,6 +87,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => (require('./commands/schedule') as typeof import('./commands/schedule')).configureScheduleCommand,
   },
   {
+    name: 'locations',
+    summary: 'Code locations of the workspace: module, task queue, worker status, load errors',
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    load: () => (require('./commands/locations') as typeof import('./commands/locations')).configureLocationsCommand,
+  },
+  {
     name: 'deploy',
     summary: 'Sync schedules and sensors with the definitions: create new ones, update changed ones, delete ones the code no longer has',
     // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -1,11 +1,18 @@
 import { Option, type Command } from 'commander';
 
-/** Adds `--defs`, `--catalog` and `--task-queue` to a command. */
+/** Adds `--defs`, `--workspace`, `--location`, `--catalog` and `--task-queue` to a command. */
 export function withCommonOptions(command: Command): Command {
-  return command
-    .option('--defs <path>', 'definitions module (default export a Definitions)', process.env.STRATUM_DEFS ?? './defs.ts')
+  return withLocationOptions(command)
     .option('--catalog <location>', 'catalog: SQLite file path or postgres:// URL (default STRATUM_CATALOG_URL, STRATUM_CATALOG or .stratum/catalog.db)')
-    .addOption(new Option('--task-queue <name>', 'Temporal task queue (default STRATUM_TASK_QUEUE or "stratum")'));
+    .addOption(new Option('--task-queue <name>', 'Temporal task queue (default: the location\'s; STRATUM_TASK_QUEUE or "stratum" without a workspace)'));
+}
+
+/** Adds `--defs`, `--workspace` and `--location`: which definitions module a command loads. */
+export function withLocationOptions(command: Command): Command {
+  return command
+    .option('--defs <path>', 'definitions module (default export a Definitions); given, no workspace file is read (default STRATUM_DEFS, else the workspace, else ./defs.ts)')
+    .option('--workspace <path>', 'workspace file listing code locations (default STRATUM_WORKSPACE, else stratum.workspace.ts or .json in the working directory)')
+    .option('--location <name>', 'code location of the workspace to work with (needed when it has several)');
 }
 
 /** Adds `--json` to a command that prints data. */

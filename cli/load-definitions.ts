@@ -66,7 +66,7 @@ function isDefinitionsLike(value: unknown): value is Definitions {
 }
 
 /** Compiles TypeScript on require (tsx), unless a TypeScript loader is already registered. */
-function registerTypeScript(): void {
+export function registerTypeScript(): void {
   if (require.extensions['.ts']) return;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   (require('tsx/cjs/api') as typeof import('tsx/cjs/api')).register();

@@ -8,6 +8,7 @@ import { openCliContext } from '../cli-context';
 import { assetStalenessView, configureAssetStalenessCommands, type AssetStalenessView } from './asset-staleness';
 import { positiveInt, withCommonOptions, withJsonOption } from '../common-options';
 import { formatTime, out, printJson, printTable } from '../output';
+import { listAssetsOfEveryLocation } from './assets-by-location';
 
 /** `stratum assets list|show`. */
 export function configureAssetsCommand(program: Command): void {
@@ -15,6 +16,7 @@ export function configureAssetsCommand(program: Command): void {
 
   const list = assets.command('list').description('List every asset with its last materialization').addHelpText('after', '\nExample:\n  $ stratum assets list --defs examples/etl/defs.ts');
   withJsonOption(withCommonOptions(list)).action(async (options) => {
+    if (await listAssetsOfEveryLocation(options)) return; // a workspace of several locations: grouped by location
     const ctx = await openCliContext(options, { temporal: false });
     try {
       const stats = new Map((await ctx.catalog.listAssets()).map((a) => [a.assetKey, a]));

@@ -31,11 +31,13 @@ export function configureDevCommand(program: Command): void {
       '\nThe worker reloads when the definitions module or a file it imports (outside node_modules) changes;\n' +
         'a load error is printed and the previous worker keeps running. Ctrl-C stops the worker (running\n' +
         `steps get ${GRACE}) and the dev server this command started.\n` +
-        '\nExample:\n  $ stratum dev --defs examples/etl/defs.ts\n  # then, in another terminal: stratum materialize "*" --defs examples/etl/defs.ts',
+        '\nWith a workspace file (stratum.workspace.ts or .json, or --workspace), one worker process per location\n' +
+        '(each on its own task queue, reloading on its own files); --location runs one of them only.\n' +
+        '\nExample:\n  $ stratum dev --defs examples/etl/defs.ts\n  $ stratum dev --workspace examples/workspace/stratum.workspace.json\n  # then, in another terminal: stratum materialize "*" --defs examples/etl/defs.ts',
     );
   withCommonOptions(command).action(async (options) => {
     if (process.env[DEV_WORKER_ENV] === '1') {
-      await runDevWorkerProcess({ defs: options.defs, catalog: options.catalog, taskQueue: options.taskQueue, grace: GRACE, deploy: true });
+      await runDevWorkerProcess({ defs: options.defs, workspace: options.workspace, location: options.location, catalog: options.catalog, taskQueue: options.taskQueue, grace: GRACE, deploy: true });
       return;
     }
     // Stratum's web UI, served by this (supervisor) process for as long as `stratum dev` runs.

@@ -3,8 +3,8 @@ import type { Command } from 'commander';
 import { InvalidRunRequestError } from '../../sdk/errors';
 import { previewTicks } from '../../sdk/automation/schedules/schedule-ticks';
 import { openCliContext, type CliContext } from '../cli-context';
-import { positiveInt, withCommonOptions, withJsonOption } from '../common-options';
-import { loadDefinitions } from '../load-definitions';
+import { positiveInt, withCommonOptions, withJsonOption, withLocationOptions } from '../common-options';
+import { loadLocation, type LocationOptions } from '../workspace/open-location';
 import { formatTime, log, out, printJson, printTable } from '../output';
 import { backfillSchedule } from '../../client/schedule-backfill';
 import { describeCadence } from '../../client/schedule-options';
@@ -51,9 +51,9 @@ export function configureScheduleCommand(program: Command): void {
     .option('--count <n>', 'how many ticks', positiveInt('--count'), 10)
     .option('--after <time>', 'start from this time instead of now (ISO 8601)')
     .addHelpText('after', '\nExample:\n  $ stratum schedule preview daily_sales --count 5');
-  withJsonOption(preview.option('--defs <path>', 'definitions module (default export a Definitions)', process.env.STRATUM_DEFS ?? './defs.ts')).action(
-    async (name: string, options: { defs: string; count: number; after?: string; json?: boolean }) => {
-      const resolved = resolveScheduleName(loadDefinitions(options.defs), name);
+  withJsonOption(withLocationOptions(preview)).action(
+    async (name: string, options: LocationOptions & { count: number; after?: string; json?: boolean }) => {
+      const resolved = resolveScheduleName(loadLocation(options).definitions, name);
       const after = options.after ? new Date(options.after) : new Date();
       if (Number.isNaN(after.getTime())) throw new InvalidRunRequestError(`--after "${options.after}" is not a time; write 2024-03-01T00:00:00Z.`);
       const ticks = previewTicks(resolved, after, options.count);

@@ -1,17 +1,18 @@
 import type { Command } from 'commander';
 import { openCatalog } from '../../sdk/catalog';
-import { defaultCatalogLocation, defaultTaskQueue } from '../../sdk/definitions/settings';
+import { defaultCatalogLocation } from '../../sdk/definitions/settings';
+import type { Definitions } from '../../sdk/definitions/definitions';
+import { DEFAULT_LOCATION } from '../../sdk/protocol/location';
 import { createWorker } from '../../worker/create-worker';
 import { positiveInt, withCommonOptions } from '../common-options';
 import { connectClient, resolveTemporalTarget } from '../../client/connection';
 import { connectNative } from '../../client/connect-native';
 import { deploy } from '../../client/deploy';
-import { loadDefinitions } from '../load-definitions';
+import { loadLocation, type LocationOptions } from '../workspace/open-location';
 import { log } from '../output';
 
 /** Runs a worker until SIGINT/SIGTERM, letting running steps finish within the grace period. */
-export async function runWorkerUntilSignal(options: {
-  defs: string;
+export async function runWorkerUntilSignal(options: LocationOptions & {
   catalog?: string;
   taskQueue?: string;
   grace?: string;
@@ -20,14 +21,14 @@ export async function runWorkerUntilSignal(options: {
   /** Run `stratum deploy` (schedules, sensors) once the worker polls: what `stratum dev` does. */
   deploy?: boolean;
 }): Promise<{ startedServer: boolean }> {
-  const definitions = loadDefinitions(options.defs);
+  const { definitions, location } = loadLocation(options);
   const { target, uiUrl, startedServer } = await resolveTemporalTarget({ startLocalIfNeeded: options.startServer, log });
   const connection = await connectNative(target);
-  const catalog = await openCatalog(options.catalog ?? defaultCatalogLocation());
+  const catalog = await openCatalog(options.catalog ?? location.catalog ?? defaultCatalogLocation());
   const worker = await createWorker(definitions, {
     connection,
     namespace: target.namespace,
-    taskQueue: options.taskQueue ?? defaultTaskQueue(),
+    taskQueue: options.taskQueue ?? location.taskQueue,
     catalog,
     shutdownGraceTime: (options.grace ?? '30s') as any,
     maxConcurrentSteps: options.maxConcurrentSteps,
@@ -48,7 +49,7 @@ export async function runWorkerUntilSignal(options: {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
-  log(`Worker polling task queue "${worker.taskQueue}" on ${target.address} (namespace ${target.namespace}) with ${definitions.steps.size} steps.`);
+  log(`Worker${location.name !== DEFAULT_LOCATION ? ` of location ${location.name}` : ''} polling task queue "${worker.taskQueue}" on ${target.address} (namespace ${target.namespace}) with ${definitions.steps.size} steps.`);
   if (uiUrl) log(`Temporal web UI: ${uiUrl}`);
   try {
     const running = worker.run();
@@ -63,7 +64,7 @@ export async function runWorkerUntilSignal(options: {
 }
 
 /** `stratum dev` deploys schedules and sensors when its worker is up; a failure is logged, the worker keeps running. */
-async function deployAtStart(target: Parameters<typeof connectClient>[0], definitions: ReturnType<typeof loadDefinitions>, taskQueue: string): Promise<void> {
+async function deployAtStart(target: Parameters<typeof connectClient>[0], definitions: Definitions, taskQueue: string): Promise<void> {
   try {
     const { client, connection } = await connectClient(target);
     try {
@@ -87,7 +88,7 @@ export function configureWorkerCommand(program: Command): void {
     .option('--grace <duration>', 'time running steps get to finish on shutdown', '30s')
     .option('--max-concurrent-steps <n>', 'steps this worker runs at once', positiveInt('--max-concurrent-steps'))
     .option('--no-start-server', 'fail instead of starting the local dev server when nothing is configured')
-    .addHelpText('after', '\nExamples:\n  $ stratum worker --defs examples/etl/defs.ts\n  $ TEMPORAL_ADDRESS=temporal.internal:7233 STRATUM_CATALOG=postgres://… stratum worker');
+    .addHelpText('after', '\nExamples:\n  $ stratum worker --defs examples/etl/defs.ts\n  $ stratum worker --workspace examples/workspace/stratum.workspace.json --location etl\n  $ TEMPORAL_ADDRESS=temporal.internal:7233 STRATUM_CATALOG=postgres://… stratum worker');
   withCommonOptions(command).action(async (options) => {
     await runWorkerUntilSignal({ ...options, startServer: options.startServer !== false });
   });

@@ -1,19 +1,20 @@
 import * as path from 'node:path';
 import { openCatalog } from '../../sdk/catalog';
-import { defaultCatalogLocation, defaultTaskQueue } from '../../sdk/definitions/settings';
+import { defaultCatalogLocation } from '../../sdk/definitions/settings';
+import { DEFAULT_LOCATION } from '../../sdk/protocol/location';
 import type { Definitions } from '../../sdk/definitions/definitions';
 import { createWorker } from '../../worker/create-worker';
 import { connectClient, resolveTemporalTarget, type TemporalTarget } from '../../client/connection';
 import { connectNative } from '../../client/connect-native';
 import { deploy } from '../../client/deploy';
-import { loadDefinitions } from '../load-definitions';
+import { loadLocation, type LocationOptions } from '../workspace/open-location';
+import type { ResolvedLocation } from '../workspace/load-workspace';
 import { log } from '../output';
 import { definitionsFiles } from './reload-files';
 import type { DevSupervisorMessage, DevWorkerMessage } from './reload-messages';
 
 /** Options of the worker process of `stratum dev` (the dev command's own). */
-export interface DevWorkerOptions {
-  defs: string;
+export interface DevWorkerOptions extends LocationOptions {
   catalog?: string;
   taskQueue?: string;
   /** Grace period of running steps on shutdown. */
@@ -38,20 +39,22 @@ function nextMessage(): Promise<DevSupervisorMessage> {
  */
 export async function runDevWorkerProcess(options: DevWorkerOptions): Promise<void> {
   let definitions: Definitions;
+  let location: ResolvedLocation | null = null;
   let target: TemporalTarget;
   let built: Awaited<ReturnType<typeof build>>;
   try {
-    definitions = loadDefinitions(options.defs);
+    ({ definitions, location } = loadLocation(options));
     ({ target } = await resolveTemporalTarget({ startLocalIfNeeded: false }));
-    built = await build(definitions, target, options);
+    built = await build(definitions, target, location, options);
   } catch (error) {
-    send({ type: 'load-error', message: `Loading ${options.defs} failed: ${error instanceof Error ? error.message : String(error)}` });
+    const what = location ? path.relative(process.cwd(), location.defs) || location.defs : (options.defs ?? `location ${options.location ?? 'default'}`);
+    send({ type: 'load-error', message: `Loading ${what}${location && location.name !== DEFAULT_LOCATION ? ` (location ${location.name})` : ''} failed: ${error instanceof Error ? error.message : String(error)}` });
     process.disconnect?.();
     process.exitCode = 1;
     return;
   }
   const { worker, connection, catalog } = built;
-  send({ type: 'ready', assets: definitions.assetNodes.size, steps: definitions.steps.size, files: definitionsFiles(path.resolve(options.defs)) });
+  send({ type: 'ready', assets: definitions.assetNodes.size, steps: definitions.steps.size, files: definitionsFiles(location.defs) });
   const first = await nextMessage();
   try {
     if (first.type === 'start') {
@@ -67,14 +70,14 @@ export async function runDevWorkerProcess(options: DevWorkerOptions): Promise<vo
   }
 }
 
-async function build(definitions: Definitions, target: TemporalTarget, options: DevWorkerOptions) {
+async function build(definitions: Definitions, target: TemporalTarget, location: ResolvedLocation, options: DevWorkerOptions) {
   const connection = await connectNative(target);
-  const catalog = await openCatalog(options.catalog ?? defaultCatalogLocation());
+  const catalog = await openCatalog(options.catalog ?? location.catalog ?? defaultCatalogLocation());
   try {
     const worker = await createWorker(definitions, {
       connection,
       namespace: target.namespace,
-      taskQueue: options.taskQueue ?? defaultTaskQueue(),
+      taskQueue: options.taskQueue ?? location.taskQueue,
       catalog,
       shutdownGraceTime: options.grace as never,
     });

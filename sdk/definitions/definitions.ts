@@ -13,6 +13,7 @@ import {
 } from '../errors';
 import type { GraphAssetDefinition } from './graph-asset';
 import type { ObservableSourceAssetDefinition } from './observable-source-asset';
+import type { SourceAssetDefinition } from './source-asset';
 import { assignLocation, locationOf } from './location';
 import { DEFAULT_IO_MANAGER_KEY, type IOManager } from './io/io-manager';
 import { filesystemIOManager } from './io/filesystem-io-manager';
@@ -28,7 +29,7 @@ import { suggestSimilar } from '../errors/suggest';
 import { zodProblems } from '../errors/zod-problems';
 
 /** Anything that defines assets. */
-export type AnyAssetDefinition = AssetDefinition<any> | MultiAssetDefinition<any> | GraphAssetDefinition<any> | ObservableSourceAssetDefinition;
+export type AnyAssetDefinition = AssetDefinition<any> | MultiAssetDefinition<any> | GraphAssetDefinition<any> | ObservableSourceAssetDefinition | SourceAssetDefinition<any, any>;
 
 /** Options of {@link Definitions} shared by every code location; see {@link DefinitionsOptions}. */
 export interface DefinitionsOptionsBase<TAssets extends readonly AnyAssetDefinition[] = readonly AnyAssetDefinition[], TJobs extends readonly AnyJobDefinition[] = readonly AnyJobDefinition[]> {

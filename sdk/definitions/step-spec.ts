@@ -81,4 +81,6 @@ export interface AssetNode {
   definedBy: string;
   /** True for an observable source asset: Stratum observes its data version, user code produces it elsewhere. */
   observable?: boolean;
+  /** Set for a {@link sourceAsset}: another workspace location materializes it; this one never runs it (no steps). */
+  external?: { location: string | null };
 }

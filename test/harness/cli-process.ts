@@ -42,6 +42,19 @@ export function startWorkerProcess(defsPath: string, env: NodeJS.ProcessEnv, opt
   return child;
 }
 
+/** Starts `stratum ARGS` as a long-running process (a worker, `stratum dev`); `output` keeps its last lines. */
+export function startStratum(args: string[], env: NodeJS.ProcessEnv, options: { output?: string[]; cwd?: string } = {}): ChildProcess {
+  const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, cwd: options.cwd ?? root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const keep = (chunk: Buffer) => {
+    if (!options.output) return;
+    options.output.push(chunk.toString());
+    if (options.output.length > 200) options.output.splice(0, options.output.length - 200);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  return child;
+}
+
 /** Resolves when the process has exited (at once if it already has). */
 export function exited(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
