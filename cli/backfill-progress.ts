@@ -1,6 +1,7 @@
 import type { BackfillProgress } from '../sdk/protocol/backfill';
 import type { BackfillHandle } from '../client/backfill-handle';
-import { formatDuration, interactive, log } from './output';
+import { formatDuration, interactive } from './output';
+import { CLEAR_LINE, type LiveOutput } from './watch-run';
 
 /** `[########------------] 412/1000  3 failed  32 running  41.2/s  ETA 14s` */
 export function progressLine(p: BackfillProgress, width = 24): string {
@@ -14,23 +15,28 @@ export function progressLine(p: BackfillProgress, width = 24): string {
 
 /**
  * Shows a backfill's progress until it ends: a bar redrawn in place on a terminal, a plain line
- * every few seconds otherwise (CI, pipes). Resolves with the final progress. While the server is
- * unreachable, or no worker picks up the backfill or its runs, the bar stands still and a line
- * says why (see `followWorkflow`); the wait goes on up to `STRATUM_SERVER_WAIT`.
+ * every few seconds otherwise (CI, pipes). Resolves with the final progress, which it does not
+ * print (the caller's summary does, once); on a terminal the bar is erased at the end. While the
+ * server is unreachable, or no worker picks up the backfill or its runs, the bar stands still and
+ * a line says why (see `followWorkflow`); the wait goes on up to `STRATUM_SERVER_WAIT`.
  */
-export async function watchBackfill(backfill: BackfillHandle, options: { quiet?: boolean } = {}): Promise<BackfillProgress> {
-  const tty = interactive();
+export async function watchBackfill(backfill: BackfillHandle, options: LiveOutput = {}): Promise<BackfillProgress> {
+  const tty = options.tty ?? interactive();
+  const write = options.write ?? ((text: string) => void process.stderr.write(text));
   let done = false;
+  let live = false;
   let lastPlain = 0;
   const poll = (async () => {
     while (!done) {
       try {
         const p = await backfill.progress();
-        if (!options.quiet) {
-          if (tty) process.stderr.write(`\r${progressLine(p)}\x1b[K`);
-          else if (Date.now() - lastPlain >= 5_000) {
+        if (!options.quiet && !done) {
+          if (tty) {
+            write(`${CLEAR_LINE}${progressLine(p)}`);
+            live = true;
+          } else if (Date.now() - lastPlain >= 5_000) {
             lastPlain = Date.now();
-            log(progressLine(p));
+            write(`${progressLine(p)}\n`);
           }
         }
       } catch {
@@ -39,22 +45,21 @@ export async function watchBackfill(backfill: BackfillHandle, options: { quiet?:
       await new Promise((resolve) => setTimeout(resolve, tty ? 300 : 1_000));
     }
   })();
+  const clearLive = () => {
+    if (live) write(CLEAR_LINE);
+    live = false;
+  };
   try {
     // Lines about the server or the workers start on a line of their own, under the bar.
-    const result = await backfill.result({
+    return await backfill.result({
       log: (line) => {
-        if (tty && !options.quiet) process.stderr.write('\r\x1b[K');
-        log(line);
+        if (!options.quiet) clearLive();
+        write(`${line}\n`);
       },
     });
-    done = true;
-    await poll;
-    if (!options.quiet) {
-      if (tty) process.stderr.write('\r\x1b[K');
-      log(progressLine(result));
-    }
-    return result;
   } finally {
     done = true;
+    await poll;
+    clearLive();
   }
 }

@@ -93,7 +93,7 @@ describe('stratum materialize --stale-only, assets status and assets lineage', (
     const v2 = { STRATUM_TEST_ORDERS_VERSION: 'v2' };
     const text = await run(['assets', 'lineage', 'orders'], v2);
     expect(text.code).toBe(0);
-    expect(text.stdout.split('\n').slice(0, 3)).toEqual(['orders  fresh', '└─ <- raw/file  observed', '└─ -> report  fresh']);
+    expect(text.stdout.split('\n').slice(0, 3)).toEqual(['orders  fresh', '├─ <- raw/file  observed', '└─ -> report  fresh']);
 
     const json = JSON.parse((await run(['assets', 'lineage', 'report', '--upstream', '--depth', '1', '--format', 'json'], v2)).stdout);
     expect(json.nodes.map((n: any) => [n.assetKey, n.depth, n.status])).toEqual([

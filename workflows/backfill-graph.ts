@@ -31,6 +31,7 @@ import {
 } from '../sdk/protocol/backfill';
 import { RUN_FAILED_ERROR_TYPE, type Plan, type RunResult } from '../sdk/protocol/plan';
 import { fitKeywordList, partitionSearchAttributes, StratumSearchAttributes } from '../sdk/protocol/search-attributes';
+import { fitNameList } from '../sdk/protocol/summary-text';
 
 const fetchUnits = proxyActivities<Record<string, (input: BackfillUnitsInput) => Promise<BackfillUnitsPage>>>({
   startToCloseTimeout: '5m',
@@ -190,7 +191,7 @@ export async function graphBackfill(input: BackfillWorkflowInput, graph: { group
         startChild('materialize', {
           workflowId: backfillChildWorkflowId(input.backfillId, unit.id),
           args: [plan],
-          staticSummary: `Backfill ${input.backfillId}: ${unit.nodes.map((n) => n.step).join(', ')}${unit.label === null ? '' : ` [${unit.label}]`}`,
+          staticSummary: `Backfill ${input.backfillId}: ${fitNameList([...new Set(plan.assetKeys.length > 0 ? plan.assetKeys : unit.nodes.map((n) => n.step))])}${unit.label === null ? '' : ` [${unit.label}]`}`,
           cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
           parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
           typedSearchAttributes: attributes as any,

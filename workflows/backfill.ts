@@ -29,6 +29,7 @@ import {
 import type { Plan } from '../sdk/protocol/plan';
 import { graphBackfill } from './backfill-graph';
 import { fitKeywordList, StratumSearchAttributes } from '../sdk/protocol/search-attributes';
+import { fitNameList } from '../sdk/protocol/summary-text';
 
 const fetchItems = proxyActivities<Record<string, (input: BackfillItemsInput) => Promise<BackfillItemsPage>>>({
   startToCloseTimeout: '2m',
@@ -141,7 +142,7 @@ async function partitionBackfill(input: BackfillWorkflowInput): Promise<Backfill
         startChild('materialize', {
           workflowId: backfillChildWorkflowId(input.backfillId, item.id),
           args: [plan],
-          staticSummary: `Backfill ${input.backfillId}: ${plan.assetKeys.length} asset${plan.assetKeys.length === 1 ? '' : 's'} [${item.id}]`,
+          staticSummary: `Backfill ${input.backfillId}: ${fitNameList(plan.assetKeys)} [${item.id}]`,
           cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
           parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
           typedSearchAttributes: [

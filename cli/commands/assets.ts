@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import type { PartitionSummary } from '../../sdk/catalog';
 import { loadPartitionContext } from '../../sdk/definitions/partition-context';
+import type { MultiPartitionsDefinition, PartitionsDefinition } from '../../sdk/partitions';
 import { suggestSimilar } from '../../sdk/errors/suggest';
 import { UnknownSelectionError } from '../../sdk/errors';
 import { assetChecksJson, printAssetChecks } from '../check-results-output';
@@ -9,6 +11,34 @@ import { assetStalenessView, configureAssetStalenessCommands, type AssetStalenes
 import { positiveInt, withCommonOptions, withJsonOption } from '../common-options';
 import { formatTime, out, printJson, printTable } from '../output';
 import { listAssetsOfEveryLocation } from './assets-by-location';
+
+/** A partitions definition in a word or two: `daily`, `static`, `dynamic customers`, `multi date × region`. */
+export function partitionsKind(partitions: PartitionsDefinition): string {
+  if (partitions.kind === 'time-window') return (partitions.toJSON() as { cadence?: string }).cadence ?? 'time';
+  if (partitions.kind === 'dynamic') return `dynamic ${(partitions.toJSON() as { name?: string }).name ?? ''}`.trimEnd();
+  if (partitions.kind === 'multi') return `multi ${(partitions as MultiPartitionsDefinition).dimensions.map((d) => d.name).join(' × ')}`;
+  return partitions.kind;
+}
+
+/**
+ * The PARTITIONS cell of `assets list` for a partitioned asset: `daily, 366 parts: 360 ok, 2 failed, 4 missing`
+ * (`?` parts when the keys cannot be listed).
+ */
+export function partitionsCell(partitions: PartitionsDefinition, total: number | null, summary: PartitionSummary): string {
+  const missing = total === null ? null : Math.max(0, total - summary.materialized - summary.failed);
+  const counts = [`${summary.materialized} ok`, summary.failed > 0 ? `${summary.failed} failed` : null, missing === null ? null : missing > 0 ? `${missing} missing` : null].filter(Boolean);
+  return `${partitionsKind(partitions)}, ${total ?? '?'} part${total === 1 ? '' : 's'}: ${counts.join(', ')}`;
+}
+
+/**
+ * A partitioned asset's STATUS cell: its status and how many partitions have it, `stale (2 of 366)`,
+ * `missing (4 of 366)`; `fresh` alone when every partition is (the counts are in the PARTITIONS cell).
+ */
+export function compactStaleness(view: Pick<AssetStalenessView, 'status' | 'label' | 'partitions'>): string {
+  const label = view.label.split(' ')[0]!;
+  const count = view.partitions.filter((p) => p.status === view.status).length;
+  return count === view.partitions.length ? label : `${label} (${count} of ${view.partitions.length})`;
+}
 
 /** `stratum assets list|show`. */
 export function configureAssetsCommand(program: Command): void {
@@ -34,9 +64,21 @@ export function configureAssetsCommand(program: Command): void {
         materializations: stats.get(node.key)?.materializationCount ?? 0,
       }));
       if (options.json) return printJson(rows);
+      // A partitioned asset's row: its partitions in a few words and counted (the long description is in `assets show`).
+      const partitionCells = new Map<string, string>();
+      for (const node of ctx.definitions.assetNodes.values()) {
+        if (!node.partitions) continue;
+        let total: number | null = null;
+        try {
+          total = node.partitions.keys(await loadPartitionContext(ctx.catalog, ctx.definitions, [node.partitions])).length;
+        } catch {
+          total = null;
+        }
+        partitionCells.set(node.key, partitionsCell(node.partitions, total, await ctx.catalog.partitionSummary(node.key)));
+      }
       printTable(
         ['ASSET', 'GROUP', 'PARTITIONS', 'LAST MATERIALIZED', 'COUNT', 'STATUS'],
-        rows.map((r) => [r.key, r.group, r.partitions, formatTime(r.lastMaterializedAt), r.materializations, r.statusLabel]),
+        rows.map((r) => [r.key, r.group, partitionCells.get(r.key) ?? null, formatTime(r.lastMaterializedAt), r.materializations, partitionCells.has(r.key) ? compactStaleness(statuses.get(r.key)!) : r.statusLabel]),
       );
     } finally {
       await ctx.close();

@@ -1,7 +1,12 @@
 import type { Command } from 'commander';
 import { UnknownRunError } from '../../client/client-errors';
-import { findRun as findRunOrNull } from '../../client/find-run';
-import type { Catalog } from '../../sdk/catalog';
+import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
+import { findPlan } from '../../client/catalog-rebuild';
+import { connectClient, resolveTemporalTarget } from '../../client/connection';
+import { resolveRun } from '../../client/find-run';
+import { runTrigger, type RunTrigger } from '../../client/run-trigger';
+import type { Plan } from '../../sdk/protocol/plan';
+import type { Catalog, RunRecord } from '../../sdk/catalog';
 import { defaultCatalogLocation } from '../../sdk/definitions/settings';
 import { ReexecutionTags } from '../../client/reexecute';
 import { openCliContext } from '../cli-context';
@@ -10,13 +15,6 @@ import { positiveInt, withCommonOptions, withJsonOption } from '../common-option
 import { catalogMayExist, lazyCatalog } from '../lazy-catalog';
 import { formatDuration, formatTime, log, out, printJson, printTable } from '../output';
 import { workflowUrl } from '../watch-run';
-
-/** The run with its steps, by run id or workflow id; {@link UnknownRunError} when the catalog has none. */
-async function findRun(catalog: Catalog, idOrWorkflowId: string) {
-  const run = await findRunOrNull(catalog, idOrWorkflowId);
-  if (!run) throw new UnknownRunError(idOrWorkflowId);
-  return run;
-}
 
 /**
  * Adds `--catalog` to a command that only reads the catalog; `--defs` is accepted and ignored
@@ -42,6 +40,62 @@ async function withCatalog<T>(options: { catalog?: string }, read: (catalog: Cat
   } finally {
     await catalog.close();
   }
+}
+
+/** What `runs show` reads from Temporal when it can: the run config of the run's plan and its link in the Temporal UI. */
+interface RunFromTemporal {
+  /** Config by step key (steps given config only); null when Temporal or the run's history is out of reach. */
+  config: Record<string, unknown> | null;
+  url: string | null;
+}
+
+/** The run's config and UI link, read from Temporal without starting a dev server; nulls when it is out of reach. */
+async function fromTemporal(workflowId: string): Promise<RunFromTemporal> {
+  let connection: { close(): Promise<void> } | undefined;
+  try {
+    const { target, uiUrl } = await resolveTemporalTarget({ startLocalIfNeeded: false, timeoutMs: 3_000 });
+    const url = workflowUrl(uiUrl, target.namespace, workflowId);
+    try {
+      const connected = await connectClient(target, { timeoutMs: 3_000 });
+      connection = connected.connection;
+      const events = (await connected.client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+      const plan = await findPlan(events, (payloads, index = 0) => decodeFromPayloadsAtIndex(connected.client.options.loadedDataConverter, index, (payloads?.payloads ?? []) as never));
+      return { config: plan ? planConfig(plan) : null, url };
+    } catch {
+      return { config: null, url };
+    }
+  } catch {
+    return { config: null, url: null };
+  } finally {
+    await connection?.close().catch(() => undefined);
+  }
+}
+
+/** The run config of a plan, by step key: the steps given config (empty objects left out). */
+export function planConfig(plan: Plan): Record<string, unknown> {
+  const config: Record<string, unknown> = {};
+  for (const step of plan.steps) {
+    const value = step.config;
+    if (value === null || value === undefined) continue;
+    if (typeof value === 'object' && Object.keys(value as object).length === 0) continue;
+    config[step.key] = value;
+  }
+  return config;
+}
+
+/** The lines `runs show` prints above the steps: status, workflow, target, partition, trigger, backfill, tags, config, times and the UI link. */
+export function runHeaderLines(run: RunRecord, trigger: RunTrigger, temporal: RunFromTemporal): string[] {
+  const lines = [`Run ${run.runId}  ${run.status}`, `  workflow   ${run.workflowId}`, `  target     ${run.job ? `job ${run.job}` : run.selection}`];
+  if (run.partitionKey) lines.push(`  partition  ${run.partitionKey}`);
+  else if (run.partitionRange) lines.push(`  partition  ${run.partitionRange.from}...${run.partitionRange.to}`);
+  lines.push(`  trigger    ${trigger.text}`);
+  if (run.backfillId) lines.push(`  backfill   ${run.backfillId}`);
+  const tags = Object.entries(run.tags ?? {});
+  if (tags.length > 0) lines.push(`  tags       ${tags.map(([k, v]) => `${k}=${v}`).join(', ')}`);
+  if (temporal.config && Object.keys(temporal.config).length > 0) lines.push(`  config     ${JSON.stringify(temporal.config)}`);
+  lines.push(`  started    ${formatTime(run.startedAt)}   duration ${formatDuration(run.endedAt ? run.endedAt - run.startedAt : null)}`);
+  if (temporal.url) lines.push(`  ui         ${temporal.url}`);
+  return lines;
 }
 
 /** `stratum runs list|show|cancel`. */
@@ -71,22 +125,19 @@ export function configureRunsCommand(program: Command): void {
   const show = runs
     .command('show')
     .description('Show a run: its steps, materializations and log lines')
-    .argument('<run>', 'run id (or its workflow id)')
+    .argument('<run>', 'run id, a unique prefix of one, or its workflow id')
     .option('--logs', 'also print the log lines ops wrote')
-    .addHelpText('after', '\nExample:\n  $ stratum runs show 3f0c… --logs');
+    .addHelpText('after', '\nExamples:\n  $ stratum runs show 3f0c --logs\n  $ stratum runs show 3f0c2a71-… --json');
   withJsonOption(withCatalogOption(show)).action(async (id: string, options) => {
     await withCatalog(options, async (catalog) => {
       if (!catalog) throw new UnknownRunError(id);
-      const run = await findRun(catalog, id);
+      const run = await resolveRun(catalog, id);
       const materializations = await catalog.runMaterializations(run.runId);
       const logs = options.logs || options.json ? await catalog.runLogs(run.runId) : [];
-      if (options.json) return printJson({ ...run, materializations, logs });
-      out(`Run ${run.runId}  ${run.status}`);
-      out(`  workflow   ${run.workflowId}`);
-      out(`  target     ${run.job ? `job ${run.job}` : run.selection}`);
-      if (run.partitionKey) out(`  partition  ${run.partitionKey}`);
-      else if (run.partitionRange) out(`  partition  ${run.partitionRange.from}...${run.partitionRange.to}`);
-      out(`  started    ${formatTime(run.startedAt)}   duration ${formatDuration(run.endedAt ? run.endedAt - run.startedAt : null)}`);
+      const trigger = runTrigger(run);
+      const temporal = await fromTemporal(run.workflowId);
+      if (options.json) return printJson({ ...run, trigger, config: temporal.config, url: temporal.url, materializations, logs });
+      for (const line of runHeaderLines(run, trigger, temporal)) out(line);
       out();
       if (run.steps.length > 0) {
         printTable(['STEP', 'STATUS', 'DURATION', 'ATTEMPTS', 'ERROR'], run.steps.map((s) => [s.key, s.status, formatDuration(s.startedAt && s.endedAt ? s.endedAt - s.startedAt : null), s.attempts, s.error]));
@@ -129,7 +180,7 @@ export function configureRunsCommand(program: Command): void {
   withCommonOptions(cancel).action(async (id: string, options) => {
     const ctx = await openCliContext(options);
     try {
-      const workflowId = id.startsWith('stratum/') ? id : (await findRun(ctx.catalog, id)).workflowId;
+      const workflowId = id.startsWith('stratum/') ? id : (await resolveRun(ctx.catalog, id)).workflowId;
       await ctx.client.workflow.getHandle(workflowId).cancel();
       log(`Cancellation requested for ${workflowId}.`);
       const url = workflowUrl(ctx.uiUrl, ctx.target.namespace, workflowId);

@@ -53,7 +53,7 @@ function checkStepOf(check: AssetCheckDefinition<any>, assetStep: PlanStep, mode
     retry: check.execution.retry,
     timeoutMs: check.execution.timeoutMs,
     heartbeatTimeoutMs: check.execution.heartbeatTimeoutMs,
-    summary: `check ${check.name} of asset ${check.assetKey}${partition === null ? '' : ` [${partition}]`}`,
+    summary: `${check.blocking ? 'blocking ' : ''}${check.severity} check${partition === null ? '' : ` [${partition}]`}`,
     checkOf: { assetKey: check.assetKey, name: check.name, severity: check.severity, blocking: check.blocking },
   };
 }

@@ -6,6 +6,7 @@ import { withCheckSteps, type PlanChecksMode } from './check-steps';
 import { AssetJobDefinition } from '../definitions/job';
 import { withPlanNotifications } from './plan-notifications';
 import { definitionsHash } from './definitions-hash';
+import { fitNameList } from '../protocol/summary-text';
 import type { PartitionContext } from '../partitions';
 import type { Plan, PlanPartitionRange, PlanStep } from '../protocol/plan';
 import { resolveSelection } from '../definitions/selection';
@@ -227,7 +228,21 @@ function mergeConfig(defaults: unknown, given: unknown): unknown {
   return given ?? defaults;
 }
 
-function summaryOf(spec: StepSpec, partition: string | null): string {
-  const what = spec.kind === 'op' || spec.kind === 'observe' ? spec.owner : spec.kind === 'asset' ? `asset ${spec.key}` : `multi-asset ${spec.key} (${spec.assetKeys.join(', ')})`;
+/**
+ * A step's activity summary in the Temporal UI, which shows it after the activity type (the step
+ * key: `sales/raw_orders • asset [2024-01-01]`), so it says what the key does not: the kind of
+ * step, the assets of a multi-asset, the job of an op, and the partition.
+ */
+export function summaryOf(spec: Pick<StepSpec, 'kind' | 'key' | 'assetKeys' | 'job'>, partition: string | null): string {
+  const what =
+    spec.kind === 'asset'
+      ? 'asset'
+      : spec.kind === 'multi-asset'
+        ? `multi-asset: ${fitNameList(spec.assetKeys, 80)}`
+        : spec.kind === 'observe'
+          ? 'observe source asset'
+          : spec.job
+            ? `op in job ${spec.job}`
+            : 'op';
   return partition === null ? what : `${what} [${partition}]`;
 }

@@ -85,28 +85,46 @@ export type LineageLabels = ReadonlyMap<string, string>;
 
 /**
  * An indented tree: the root, then its upstream assets (`<-`) and downstream assets (`->`), each
- * with its label. An asset reached twice is printed again without its subtree (`…`).
+ * with its label. Every asset is drawn with its subtree at its own level (its distance from the
+ * root); where it is also reached from farther away it is printed without its subtree (`…` when
+ * it has one).
+ *
+ * @example
+ * // c -> b -> a -> root, and b -> root:
+ * // root
+ * // ├─ <- a
+ * // │  └─ <- b …
+ * // └─ <- b
+ * //    └─ <- c
  */
 export function lineageToText(graph: LineageGraph, labels: LineageLabels = new Map()): string {
   const inGraph = new Set(graph.nodes.map((n) => n.assetKey));
-  const up = (key: string) => graph.edges.filter((e) => e.to === key && inGraph.has(e.from)).map((e) => e.from);
-  const down = (key: string) => graph.edges.filter((e) => e.from === key && inGraph.has(e.to)).map((e) => e.to);
+  const level = new Map(graph.nodes.map((n) => [n.assetKey, Math.abs(n.depth)]));
+  const sorted = (keys: string[]) => [...new Set(keys)].sort();
+  const up = (key: string) => sorted(graph.edges.filter((e) => e.to === key && inGraph.has(e.from)).map((e) => e.from));
+  const down = (key: string) => sorted(graph.edges.filter((e) => e.from === key && inGraph.has(e.to)).map((e) => e.to));
   const label = (key: string) => (labels.get(key) ? `  ${labels.get(key)}` : '');
   const lines = [`${graph.root}${label(graph.root)}`];
-  const tree = (key: string, next: (k: string) => string[], arrow: string, prefix: string, seen: Set<string>) => {
-    const children = next(key);
+  const seen = new Set<string>([graph.root]);
+  type Child = { key: string; arrow: '<-' | '->'; next: (k: string) => string[] };
+  const tree = (key: string, children: Child[], prefix: string) => {
+    const depth = level.get(key) ?? 0;
     children.forEach((child, i) => {
       const last = i === children.length - 1;
-      const repeated = seen.has(child);
-      lines.push(`${prefix}${last ? '└─' : '├─'} ${arrow} ${child}${label(child)}${repeated && next(child).length > 0 ? ' …' : ''}`);
-      if (!repeated) {
-        seen.add(child);
-        tree(child, next, arrow, `${prefix}${last ? '   ' : '│  '}`, seen);
+      const grandchildren = child.next(child.key);
+      const expand = !seen.has(child.key) && level.get(child.key) === depth + 1;
+      lines.push(`${prefix}${last ? '└─' : '├─'} ${child.arrow} ${child.key}${label(child.key)}${!expand && grandchildren.length > 0 ? ' …' : ''}`);
+      if (expand) {
+        seen.add(child.key);
+        tree(child.key, grandchildren.map((k) => ({ key: k, arrow: child.arrow, next: child.next })), `${prefix}${last ? '   ' : '│  '}`);
       }
     });
   };
-  if (graph.direction !== 'downstream') tree(graph.root, up, '<-', '', new Set());
-  if (graph.direction !== 'upstream') tree(graph.root, down, '->', '', new Set());
+  const rootChildren: Child[] = [
+    ...(graph.direction !== 'downstream' ? up(graph.root).map((key) => ({ key, arrow: '<-' as const, next: up })) : []),
+    ...(graph.direction !== 'upstream' ? down(graph.root).map((key) => ({ key, arrow: '->' as const, next: down })) : []),
+  ];
+  tree(graph.root, rootChildren, '');
   return lines.join('\n');
 }
 
