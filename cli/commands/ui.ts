@@ -24,7 +24,7 @@ export function configureUiCommand(program: Command): void {
     .command('ui')
     .option('--host <host>', 'interface to listen on (default 127.0.0.1: this machine only)', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0 picks a free one)', uiPort, 3000)
-    .option('--allow-actions', 'enable pause, resume and cancel of backfills and runs from the page')
+    .option('--allow-actions', 'enable actions from the page: pause, resume and cancel backfills, cancel runs, re-execute a run from its failure')
     .addHelpText('after', '\nExample:\n  $ stratum ui --defs examples/etl/defs.ts\n  Stratum UI: http://127.0.0.1:3000');
   withCommonOptions(command).action(async (options: CommonOptions & { host: string; port: number; allowActions?: boolean }) => {
     const ctx = await openCliContext(options);
@@ -34,6 +34,8 @@ export function configureUiCommand(program: Command): void {
       catalog: ctx.catalog,
       temporal: async () => temporal,
       allowActions: options.allowActions === true,
+      // Re-executions need a worker: the task queue's, else one in this process.
+      actionClient: () => ctx.ensureWorker(),
       host: options.host,
       port: options.port,
       log,

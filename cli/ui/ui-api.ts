@@ -27,6 +27,11 @@ export interface UiApiSources {
   temporal: () => Promise<UiTemporal>;
   /** Pause, resume and cancel (and re-execute) only when true (`--allow-actions`). */
   allowActions: boolean;
+  /**
+   * The client runs started from the page (re-executions) use; default `temporal().stratum`.
+   * `stratum ui` runs a worker in its process here when none polls the task queue.
+   */
+  actionClient?: () => Promise<StratumClient>;
 }
 
 /** A request the API refuses, with the HTTP status to answer with. */
@@ -78,6 +83,7 @@ export class UiApi {
     if (method === 'POST') {
       if (!this.sources.allowActions) throw new UiRequestError('Actions are off: start the UI with --allow-actions to pause, resume or cancel.', 403);
       if (head === 'backfills' && rest.length === 2) return this.backfillAction(rest[0]!, rest[1]!);
+      if (head === 'runs' && rest.length === 2 && rest[1] === 'reexecute') return this.reexecute(rest[0]!, query.get('fromFailure') !== 'false');
       if (head === 'runs' && rest.length === 2 && rest[1] === 'cancel') return { workflowId: await (await this.sources.temporal()).stratum.cancelRun(rest[0]!) };
     }
     throw new UiRequestError(`No such API route: ${method} ${pathname}`, 404);
@@ -233,6 +239,18 @@ export class UiApi {
     const temporal = await this.temporalOrNull();
     const [logs, materializations, checks] = await Promise.all([catalog.runLogs(run.runId, { limit: 5000 }), catalog.runMaterializations(run.runId), catalog.runCheckResults(run.runId)]);
     return { run: { ...this.runRow(run, temporal), steps: run.steps }, logs, materializations, checks };
+  }
+
+  /** Re-executes a run (by default from its failure: only its failed and skipped steps); answers the new run's ids. */
+  private async reexecute(runId: string, fromFailure: boolean) {
+    const client = this.sources.actionClient ? await this.sources.actionClient() : (await this.sources.temporal()).stratum;
+    try {
+      const handle = await client.reexecuteRun(runId, { fromFailure });
+      return { runId: handle.plan.runId, workflowId: handle.workflowId };
+    } catch (error) {
+      if (error instanceof StratumError) throw new UiRequestError(error.message, 409);
+      throw error;
+    }
   }
 
   private async backfills() {

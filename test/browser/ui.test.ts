@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -12,6 +12,7 @@ const bin = path.join(root, 'bin', 'stratum.js');
 const etlDefs = path.join(root, 'examples', 'etl', 'defs.ts');
 const partitionedDefs = path.join(root, 'examples', 'partitioned', 'defs.ts');
 const manyDefs = path.join(root, 'test', 'fixtures', 'ui-many-assets-defs.ts');
+const reexecuteDefs = path.join(root, 'test', 'fixtures', 'reexecute-defs.ts');
 /** `STRATUM_UI_SCREENSHOTS=docs npx jest test/browser` refreshes the README's screenshots. */
 const screenshots = process.env.STRATUM_UI_SCREENSHOTS ? path.resolve(root, process.env.STRATUM_UI_SCREENSHOTS) : null;
 
@@ -27,8 +28,8 @@ function project(name: string): NodeJS.ProcessEnv {
 }
 
 /** `stratum ui --port 0` as a user runs it; resolves with the address it prints. */
-async function startUi(defs: string, env: NodeJS.ProcessEnv, started: ChildProcess[]): Promise<string> {
-  const child = spawn(process.execPath, [bin, 'ui', '--defs', defs, '--port', '0'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+async function startUi(defs: string, env: NodeJS.ProcessEnv, started: ChildProcess[], args: string[] = []): Promise<string> {
+  const child = spawn(process.execPath, [bin, 'ui', '--defs', defs, '--port', '0', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   started.push(child);
   let output = '';
   return new Promise((resolve, reject) => {
@@ -150,6 +151,31 @@ describe('the web UI in headless Chromium', () => {
 
     await page.goto(`${url}/#/backfills`);
     await page.waitForSelector(`[data-backfill-id="${backfillId}"]`);
+  });
+
+  test("a re-execution started from a failed run's page runs only the failed and skipped steps", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'stratum-ui-reexecute-'));
+    const env = { ...project('reexecute'), REEXECUTE_DIR: dir };
+    writeFileSync(path.join(dir, 'fail'), '');
+    const failed = await runStratum(['materialize', 'rx/first*', '--defs', reexecuteDefs], env);
+    expect(failed.code).not.toBe(0);
+    rmSync(path.join(dir, 'fail'));
+    const url = await startUi(reexecuteDefs, env, processes, ['--allow-actions']);
+
+    await page.goto(`${url}/#/runs`);
+    await page.waitForSelector('[data-testid="runs-table"] [data-run-id]');
+    await page.click('[data-testid="runs-table"] [data-run-id] a');
+    await page.waitForSelector('[data-step-key="rx/last"][data-step-status="skipped"]');
+    expect(await page.getAttribute('[data-step-key="rx/middle"]', 'data-step-status')).toBe('failed');
+    const original = page.url();
+    await page.click('[data-testid="reexecute-from-failure"]');
+    await waitFor(async () => page.url() !== original);
+    await page.waitForSelector('[data-testid="run-page"] h1[data-run-status="succeeded"]', { timeout: 60_000 });
+    const steps = await page.$$eval('[data-step-key]', (els) => Object.fromEntries(els.map((e) => [e.getAttribute('data-step-key'), e.getAttribute('data-step-status')])));
+    expect(steps['rx/middle']).toBe('succeeded');
+    expect(steps['rx/last']).toBe('succeeded');
+    // rx/first ran once, in the failed run: the re-execution read its stored output.
+    expect(readFileSync(path.join(dir, 'calls'), 'utf8').trim().split('\n')).toEqual(['first', 'middle', 'middle', 'last']);
   });
 
   test('renders a generated definitions module of 2,000 assets', async () => {

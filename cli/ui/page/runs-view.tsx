@@ -50,7 +50,7 @@ export function RunView({ runId, allowActions }: { runId: string; allowActions: 
   const logsOf = (key: string) => data.logs.filter((l: any) => l.stepKey === key);
   return (
     <div data-testid="run-page">
-      <h1>
+      <h1 data-run-status={run.status}>
         Run {run.runId.slice(0, 12)} <Status value={run.status} />
       </h1>
       <div class="card kv">
@@ -69,6 +69,19 @@ export function RunView({ runId, allowActions }: { runId: string; allowActions: 
         <span>Temporal</span>
         <span>{run.url ? <a href={run.url} target="_blank" rel="noreferrer">{run.workflowId}</a> : run.workflowId}</span>
       </div>
+      {allowActions && (run.status === 'failed' || run.status === 'canceled') && (
+        <button
+          data-testid="reexecute-from-failure"
+          onClick={() =>
+            action(`runs/${encodeURIComponent(run.runId)}/reexecute?fromFailure=true`).then(
+              (started: { runId: string }) => (location.hash = href('runs', started.runId)),
+              (e: Error) => alert(e.message),
+            )
+          }
+        >
+          Re-execute from failure
+        </button>
+      )}
       {allowActions && run.status === 'started' && (
         <button onClick={() => action(`runs/${encodeURIComponent(run.workflowId)}/cancel`).then(reload, (e: Error) => alert(e.message))}>Cancel run</button>
       )}
