@@ -103,4 +103,10 @@ test('stratum runs reexecute --from-failure prints the new run and exits 0', asy
   expect(stderr).toMatch(/succeeded in .*: 2 succeeded, 0 failed, 0 skipped/);
   expect(stdout).toMatch(/rx\/last/);
   expect(calls()).toEqual(['middle', 'last']);
+  const newRunId = /new run (\S+)/.exec(stderr)![1]!;
+  const shown = await runStratum(['runs', 'show', newRunId.slice(0, 8)], env);
+  expect(shown.code).toBe(0);
+  expect(shown.stdout).toContain(`  trigger    re-execution from failure of ${runId}`);
+  expect(shown.stdout).toContain(`stratum/parent_run=${runId}`);
+  expect(shown.stdout).toContain(`stratum/root_run=${runId}`);
 }, 120_000);
