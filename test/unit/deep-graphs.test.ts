@@ -1,4 +1,4 @@
-import { asset, Definitions, AssetCycleError } from 'stratum';
+import { asset, Definitions, AssetCycleError, type AssetDefinition } from 'stratum';
 import { DirectedGraph } from '../../sdk/definitions/asset-graph';
 
 /** A chain `n0 → n1 → … → n(length-1)`. */
@@ -20,7 +20,7 @@ describe('deep graphs: cycle checks do not recurse', () => {
   });
 
   test('new Definitions() takes a 5,000-deep asset chain', () => {
-    let previous = asset({ key: 'deep/a0' }, () => 0);
+    let previous: AssetDefinition<number, any, any> = asset({ key: 'deep/a0' }, () => 0);
     const assets = [previous];
     for (let i = 1; i < 5_000; i++) {
       const up = previous;
