@@ -61,7 +61,7 @@ export async function runDevWorkerProcess(options: DevWorkerOptions): Promise<vo
       const running = worker.run();
       send({ type: 'polling', taskQueue: worker.taskQueue, address: target.address, namespace: target.namespace });
       void nextMessage().then(() => worker.shutdown());
-      if (options.deploy) await deployAtStart(target, definitions, worker.taskQueue);
+      if (options.deploy) await deployAtStart(target, definitions, worker.taskQueue, location.name === DEFAULT_LOCATION ? '' : `location ${location.name}: `);
       await running;
     }
   } finally {
@@ -90,16 +90,16 @@ async function build(definitions: Definitions, target: TemporalTarget, location:
 }
 
 /** Deploys schedules and sensors; a failure is logged and the worker keeps running. */
-async function deployAtStart(target: TemporalTarget, definitions: Definitions, taskQueue: string): Promise<void> {
+async function deployAtStart(target: TemporalTarget, definitions: Definitions, taskQueue: string, label: string): Promise<void> {
   try {
     const { client, connection } = await connectClient(target);
     try {
       const actions = await deploy(client, definitions, { taskQueue });
-      for (const a of actions) if (a.action !== 'unchanged') log(`Deployed ${a.kind} ${a.name}: ${a.action}${a.detail ? ` (${a.detail})` : ''}`);
+      for (const a of actions) if (a.action !== 'unchanged') log(`${label}Deployed ${a.kind} ${a.name}: ${a.action}${a.detail ? ` (${a.detail})` : ''}`);
     } finally {
       await connection.close();
     }
   } catch (error) {
-    log(`Deploying schedules and sensors failed: ${(error as Error).message} (the worker keeps running; fix it and save, or run \`stratum deploy\`).`);
+    log(`${label}Deploying schedules and sensors failed: ${(error as Error).message} (the worker keeps running; fix it and save, or run \`stratum deploy\`).`);
   }
 }

@@ -152,10 +152,20 @@ function resolveTarget(defs: Definitions, request: PlanRequest): ResolvedTarget 
   };
 }
 
-/** Steps that materialize the given assets, in the definitions' step order (upstream first). */
+/**
+ * Steps that materialize the given assets, in the definitions' step order (upstream first).
+ * Another location's assets (`sourceAsset`) have none: a selection of only such assets is refused.
+ */
 function stepKeysOfAssets(defs: Definitions, assetKeys: string[]): string[] {
   const keys = new Set<string>();
   for (const assetKey of assetKeys) defs.assetNodes.get(assetKey)!.stepKeys.forEach((k) => keys.add(k));
+  const external = assetKeys.map((k) => defs.assetNodes.get(k)!).filter((n) => n.external);
+  if (keys.size === 0 && external.length > 0) {
+    const where = [...new Set(external.map((n) => n.external!.location).filter((l): l is string => l !== null))];
+    throw new InvalidRunRequestError(
+      `${external.map((n) => `"${n.key}"`).join(', ')} ${external.length === 1 ? 'is' : 'are'} materialized by another location${where.length ? ` (${where.join(', ')})` : ''}: declared here with sourceAsset(), never run here. Materialize ${external.length === 1 ? 'it' : 'them'} there${where.length === 1 ? ` (--location ${where[0]})` : ''}.`,
+    );
+  }
   return [...keys];
 }
 

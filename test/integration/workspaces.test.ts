@@ -149,9 +149,12 @@ export default new Definitions({ assets: [upstream, asset({ key: 'ws/downstream'
     const downRunOut = await runStratum(['materialize', '*', '--workspace', ws, '--location', names.down, '--json'], env);
     expect(downRunOut.code).toBe(0);
     const downRun = JSON.parse(downRunOut.stdout);
-    // The other location's asset is read, never executed here.
+    // The other location's asset is read, never executed here; selecting it alone is refused, naming its location.
     expect(downRun.steps.map((s: { key: string }) => s.key)).toEqual(['ws/downstream']);
     expect(downRun.status).toBe('succeeded');
+    const refused = await runStratum(['materialize', 'ws/upstream', '--workspace', ws, '--location', names.down], env);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain(`materialized by another location (${names.up})`);
 
     // Each run ran on its location's task queue, found by the StratumLocation search attribute.
     for (const [name, run] of [[names.up, upRun], [names.down, downRun]] as const) {
