@@ -65,7 +65,7 @@ export function configureSensorCommand(program: Command): void {
         rows.push({
           name: s.name,
           kind: s.kind,
-          status: await sensorRunState(ctx.client, s.name),
+          status: await sensorRunState(ctx.client, s.name, ctx.location.name),
           defaultStatus: s.defaultStatus,
           every: s.every,
           target: s.target === null ? null : 'job' in s.target ? `job ${s.target.job}` : s.target.selection,
@@ -85,7 +85,7 @@ export function configureSensorCommand(program: Command): void {
     const ctx = await openCliContext(options);
     try {
       const definition = findSensor(ctx.definitions, name);
-      const { started, workflowId } = await startSensor(ctx.client, definition, { taskQueue: ctx.taskQueue });
+      const { started, workflowId } = await startSensor(ctx.client, definition, { taskQueue: ctx.taskQueue, location: ctx.location.name });
       log(started ? `Started sensor ${name} (workflow ${workflowId}, task queue ${ctx.taskQueue}); workers of that task queue (stratum worker, stratum dev) run it.` : `Sensor ${name} is already running (workflow ${workflowId}).`);
     } finally {
       await ctx.close();
@@ -96,7 +96,7 @@ export function configureSensorCommand(program: Command): void {
   withCommonOptions(stop).action(async (name: string, options) => {
     const ctx = await openCliContext(options);
     try {
-      log((await stopSensor(ctx.client, name)) ? `Sensor ${name}: stop requested.` : `Sensor ${name} is not running.`);
+      log((await stopSensor(ctx.client, name, ctx.location.name)) ? `Sensor ${name}: stop requested.` : `Sensor ${name} is not running.`);
     } finally {
       await ctx.close();
     }
@@ -106,7 +106,7 @@ export function configureSensorCommand(program: Command): void {
   withJsonOption(withCommonOptions(status)).action(async (name: string, options) => {
     const ctx = await openCliContext(options);
     try {
-      const state = await sensorState(ctx.client, name);
+      const state = await sensorState(ctx.client, name, ctx.location.name);
       if (!state) {
         if (options.json) return printJson(null);
         return out(`Sensor ${name} was never started${sensorNamed(ctx.definitions, name) ? '' : ' (and is not in these definitions)'}. Start it with: stratum sensor start ${name}`);
@@ -135,13 +135,13 @@ export function configureSensorCommand(program: Command): void {
       definition.parsePayload(payload);
       const ids = options.triggerId !== undefined ? { triggerId: options.triggerId as string } : {};
       if (!options.wait) {
-        await triggerSensor(ctx.client, definition, payload, ids);
+        await triggerSensor(ctx.client, definition, payload, { ...ids, location: ctx.location.name });
         if (options.json) return printJson({ sensor: name, sent: true });
         return out(`sent to sensor ${name}`);
       }
       let timer: NodeJS.Timeout | undefined;
       const answer = await Promise.race([
-        triggerSensor(ctx.client, definition, payload, { ...ids, wait: true }),
+        triggerSensor(ctx.client, definition, payload, { ...ids, location: ctx.location.name, wait: true }),
         new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), ANSWER_TIMEOUT_MS))),
       ]).finally(() => clearTimeout(timer));
       if (answer === null) {

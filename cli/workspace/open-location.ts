@@ -48,7 +48,7 @@ export class WorkspaceAssetConflictError extends StratumError {
  * Refuses an asset key defined by two locations: keys are global in a workspace (one catalog,
  * one storage), so two definitions of `sales/orders` would overwrite each other's data. A
  * location that only reads another's asset declares it with `sourceAsset(key)`, which is no
- * conflict.
+ * conflict. Sensor names are checked too (their state is kept in the catalog by name).
  */
 export function checkWorkspaceAssetKeys(loaded: readonly LoadedLocation[]): void {
   const owners = new Map<string, { location: string; group: string }[]>();
@@ -60,6 +60,15 @@ export function checkWorkspaceAssetKeys(loaded: readonly LoadedLocation[]): void
     }
   }
   const conflicts = [...owners].filter(([, by]) => by.length > 1);
+  // Sensor cursors and run keys live in the shared catalog by sensor name.
+  const sensors = new Map<string, string[]>();
+  for (const l of loaded) for (const s of l.definitions?.declaredSensors ?? []) sensors.set(s.name, [...(sensors.get(s.name) ?? []), l.location.name]);
+  const sensorConflicts = [...sensors].filter(([, by]) => by.length > 1);
+  if (conflicts.length === 0 && sensorConflicts.length > 0) {
+    throw new WorkspaceAssetConflictError(
+      `Sensor names must be unique across a workspace's locations (their cursors and run keys live in the shared catalog by name): ${sensorConflicts.map(([name, by]) => `"${name}" in locations ${by.join(' and ')}`).join('; ')}. Rename one.`,
+    );
+  }
   if (conflicts.length === 0) return;
   const lines = conflicts.map(([key, by]) => `"${key}" in ${by.map((o) => `location ${o.location} (group ${o.group})`).join(' and ')}`);
   throw new WorkspaceAssetConflictError(
