@@ -177,4 +177,31 @@ export default new Definitions({ assets: [upstream, asset({ key: 'ws/downstream'
     const rows = JSON.parse(all.stdout).locations as { name: string; worker: string }[];
     expect(rows.map((r) => [r.name, r.worker])).toEqual([[names.up, 'running'], [names.down, 'running']]);
   });
+
+  test('stratum dev runs both examples of examples/workspace together: one worker per location, each deployed', async () => {
+    // A user's shell: no configured server, so `stratum dev` starts its own (free port) under its own STRATUM_HOME.
+    const home = path.join(dir, 'dev-home');
+    const userEnv: NodeJS.ProcessEnv = { ...process.env, TEMPORAL_ADDRESS: '', STRATUM_HOME: home, SALES_REPORT_DIR: path.join(dir, 'dev-reports') };
+    for (const key of ['STRATUM_CATALOG', 'STRATUM_CATALOG_URL', 'STRATUM_STORAGE_DIR', 'STRATUM_TASK_QUEUE', 'TEMPORAL_PROFILE']) delete userEnv[key];
+    const output: string[] = [];
+    const dev = startStratum(['dev', '--workspace', path.join(root, 'examples', 'workspace', 'stratum.workspace.json'), '--port', '0'], userEnv, { output, cwd: dir });
+    workers.push(dev);
+    const seen = (text: string) => () => {
+      if (dev.exitCode !== null) throw new Error(`stratum dev exited (${dev.exitCode}):\n${output.join('')}`);
+      return output.join('').includes(text);
+    };
+    try {
+      await waitFor(seen('location etl: Worker polling task queue "stratum-etl"'), 120_000);
+      await waitFor(seen('location partitioned: Worker polling task queue "stratum-partitioned"'), 60_000);
+      await waitFor(seen('location partitioned: Deployed schedule web_daily: created'), 30_000);
+      await waitFor(seen('location etl: Deployed schedule daily_sales_etl: created'), 30_000);
+      const list = await runStratum(['locations', 'list', '--workspace', path.join(root, 'examples', 'workspace', 'stratum.workspace.json'), '--json'], userEnv, { cwd: dir });
+      expect((JSON.parse(list.stdout).locations as { name: string; worker: string }[]).map((r) => [r.name, r.worker])).toEqual([['etl', 'running'], ['partitioned', 'running']]);
+    } finally {
+      dev.kill('SIGINT');
+      await exited(dev);
+    }
+    expect(output.join('')).toContain('Workers stopped.');
+    expect(output.join('')).toContain('Stopped the local Temporal dev server.');
+  });
 });
