@@ -8,7 +8,7 @@ import { countBackfillUnits } from '../sdk/planning/backfill-units';
 import { createPlan } from '../sdk/planning/planner';
 import { checkBackfillInputLimits } from '../sdk/planning/temporal-limits-check';
 import { backfillWorkflowId, type BackfillPartitions, type BackfillRequest, type BackfillWorkflowInput } from '../sdk/protocol/backfill';
-import { fitKeywordList, StratumSearchAttributes } from '../sdk/protocol/search-attributes';
+import { fitKeywordList, locationSearchAttributes, StratumSearchAttributes } from '../sdk/protocol/search-attributes';
 import { backfillHandle, newBackfillId, type BackfillHandle } from './backfill-handle';
 import { withStartRefusal } from './start-refusal';
 
@@ -94,6 +94,7 @@ export async function startPlannedBackfill(client: Client, taskQueue: string, pl
       { key: StratumSearchAttributes.backfillId, value: backfillId },
       { key: StratumSearchAttributes.assetKeys, value: fitKeywordList(template.assetKeys) },
       { key: StratumSearchAttributes.job, value: template.job ?? template.label },
+      ...locationSearchAttributes(template.location),
     ] as any,
   }));
   return backfillHandle(backfillId, handle, input.graph?.runs ?? input.total, input.graph ? input.total : null);
