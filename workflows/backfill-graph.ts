@@ -5,17 +5,15 @@ import {
   ChildWorkflowCancellationType,
   condition,
   continueAsNew,
-  defineQuery,
-  defineSignal,
   isCancellation,
   ParentClosePolicy,
   proxyActivities,
   setCurrentDetails,
-  setHandler,
   startChild,
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
+import { handleBackfillControls } from './backfill-controls';
 import {
   assetPartitionName,
   BACKFILL,
@@ -112,18 +110,13 @@ export async function graphBackfill(input: BackfillWorkflowInput, graph: { group
       blockedItems: blockedItems.slice(0, LISTED),
     };
   };
-  setHandler(defineQuery<BackfillProgress>(BACKFILL.progressQuery), () => progress());
-  setHandler(defineSignal(BACKFILL.pauseSignal), () => {
-    state.paused = true;
-    wake();
-  });
-  setHandler(defineSignal(BACKFILL.resumeSignal), () => {
-    state.paused = false;
-    wake();
-  });
-  setHandler(defineSignal(BACKFILL.cancelSignal), () => {
-    cancelRequested = true;
-    wake();
+  handleBackfillControls({
+    state,
+    onCancel: () => {
+      cancelRequested = true;
+    },
+    wake,
+    progress: () => progress(),
   });
 
   const childScope = new CancellationScope();

@@ -4,17 +4,15 @@ import {
   ChildWorkflowCancellationType,
   condition,
   continueAsNew,
-  defineQuery,
-  defineSignal,
   isCancellation,
   ParentClosePolicy,
   proxyActivities,
   setCurrentDetails,
-  setHandler,
   startChild,
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
+import { handleBackfillControls } from './backfill-controls';
 import {
   BACKFILL,
   backfillChildWorkflowId,
@@ -102,18 +100,13 @@ async function partitionBackfill(input: BackfillWorkflowInput): Promise<Backfill
       failedItems: [...failed].slice(0, 100),
     };
   };
-  setHandler(defineQuery<BackfillProgress>(BACKFILL.progressQuery), () => progress());
-  setHandler(defineSignal(BACKFILL.pauseSignal), () => {
-    state.paused = true;
-    wake();
-  });
-  setHandler(defineSignal(BACKFILL.resumeSignal), () => {
-    state.paused = false;
-    wake();
-  });
-  setHandler(defineSignal(BACKFILL.cancelSignal), () => {
-    cancelRequested = true;
-    wake();
+  handleBackfillControls({
+    state,
+    onCancel: () => {
+      cancelRequested = true;
+    },
+    wake,
+    progress: () => progress(),
   });
 
   const childScope = new CancellationScope();
