@@ -10,7 +10,7 @@ import { lazyCatalog } from './lazy-catalog';
 import { loadLocation } from './workspace/open-location';
 import type { ResolvedLocation } from './workspace/load-workspace';
 import { log } from './output';
-import { DETACH_POLLER_WAIT_MS, waitForPollers } from './worker-pollers';
+import { DETACH_POLLER_WAIT_MS, hasPollers, waitForPollers } from './worker-pollers';
 import { StratumClient } from '../client/stratum-client';
 
 /** Options every command that talks to Temporal or the catalog accepts. */
@@ -99,17 +99,4 @@ export async function openCliContext(options: CommonOptions, needs: { temporal: 
     await catalog.close();
     throw error;
   }
-}
-
-async function hasPollers(client: Client, namespace: string, taskQueue: string): Promise<boolean> {
-  const response = await client.workflowService.describeTaskQueue({
-    namespace,
-    taskQueue: { name: taskQueue, kind: 1 },
-    taskQueueType: 1,
-  });
-  const recent = (response.pollers ?? []).filter((p) => {
-    const seconds = Number(p.lastAccessTime?.seconds ?? 0);
-    return seconds === 0 || Date.now() / 1000 - seconds < 70;
-  });
-  return recent.length > 0;
 }
