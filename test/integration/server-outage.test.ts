@@ -184,7 +184,9 @@ describe('following a run through server and worker faults', () => {
     await startWorker(env);
     const code = await backfill.done;
     expect({ code, stderr: backfill.stderr() }).toEqual({ code: 0, stderr: expect.any(String) });
-    expect(backfill.stderr()).toMatch(/2\/2 +2 done +0 failed/);
+    // The final progress line is the summary's, on stdout.
+    expect(backfill.stdout()).toMatch(/Backfill \S+ +completed/);
+    expect(backfill.stdout()).toMatch(/2\/2 +2 done +0 failed/);
   }, 120_000);
 
   test('a project whose dev server died: the next command says it had stopped when it starts a new one', async () => {
