@@ -28,18 +28,7 @@ export function runStratum(
  * dev server of its own). `output` keeps its last lines for failure messages.
  */
 export function startWorkerProcess(defsPath: string, env: NodeJS.ProcessEnv, options: { output?: string[]; args?: string[] } = {}): ChildProcess {
-  const child = spawn(process.execPath, [bin, 'worker', '--defs', defsPath, '--no-start-server', ...(options.args ?? [])], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const keep = (chunk: Buffer) => {
-    if (!options.output) return;
-    options.output.push(chunk.toString());
-    if (options.output.length > 200) options.output.splice(0, options.output.length - 200);
-  };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  return child;
+  return startStratum(['worker', '--defs', defsPath, '--no-start-server', ...(options.args ?? [])], env, options.output ? { output: options.output } : {});
 }
 
 /** Starts `stratum ARGS` as a long-running process (a worker, `stratum dev`); `output` keeps its last lines. */
