@@ -8,7 +8,7 @@ import type { PartitionMapping, PartitionsDefinition } from '../partitions';
 import type { ResourceRequirements, ResourceValueRequirements, ResourceValues } from './resource';
 import type { ConfigOf, MaybePromise, StepOptions } from './step-options';
 import { DEFAULT_IO_MANAGER_KEY } from './io/io-manager';
-import { depsOf, executionOf, stepInputsOfIns, upstreamOf, type AssetsDefinition, nodeDescriptionOf } from './step-building';
+import { nodeDescriptionOf, stepOfAssetOptions, upstreamOf, type AssetsDefinition } from './step-building';
 import type { AssetNode, StepSpec } from './step-spec';
 
 /** Options of {@link asset}. */
@@ -134,23 +134,18 @@ export class AssetDefinition<TOut = unknown, TRequired = Record<never, never>, T
     const o = this.options;
     const owner = `asset "${this.assetKey}"`;
     return [
-      {
-        key: this.stepKey,
-        kind: 'asset',
-        owner,
-        assetKeys: [this.assetKey],
-        job: null,
-        inputs: stepInputsOfIns(o.ins),
-        deps: depsOf(o.deps),
-        outputs: [{ name: this.assetKey, assetKey: this.assetKey, schema: o.output as z.ZodType | undefined, ioManager: o.ioManager ?? DEFAULT_IO_MANAGER_KEY }],
-        ...executionOf(owner, o),
-        defaultConfig: undefined,
-        resourceOverrides: {},
-        partitions: this.partitions,
-        backfillPolicy: o.backfillPolicy ?? null,
-        codeVersion: o.codeVersion ?? null,
-        fn: this.fn as StepSpec['fn'],
-      },
+      stepOfAssetOptions(
+        {
+          key: this.stepKey,
+          kind: 'asset',
+          owner,
+          assetKeys: [this.assetKey],
+          outputs: [{ name: this.assetKey, assetKey: this.assetKey, schema: o.output as z.ZodType | undefined, ioManager: o.ioManager ?? DEFAULT_IO_MANAGER_KEY }],
+          partitions: this.partitions,
+          fn: this.fn as StepSpec['fn'],
+        },
+        o,
+      ),
     ];
   }
 }

@@ -8,7 +8,7 @@ import type { OpContext, PartitionKeyOf } from './op-context';
 import type { ResourceRequirements, ResourceValueRequirements, ResourceValues } from './resource';
 import type { ConfigOf, MaybePromise, StepOptions } from './step-options';
 import { DEFAULT_IO_MANAGER_KEY } from './io/io-manager';
-import { depsOf, executionOf, stepInputsOfIns, upstreamOf, type AssetsDefinition, nodeDescriptionOf } from './step-building';
+import { nodeDescriptionOf, stepOfAssetOptions, upstreamOf, type AssetsDefinition } from './step-building';
 import type { AssetNode, StepSpec } from './step-spec';
 
 /** One asset a multi-asset produces. */
@@ -117,28 +117,23 @@ export class MultiAssetDefinition<
     const o = this.options;
     const owner = `multi-asset "${this.stepKey}"`;
     return [
-      {
-        key: this.stepKey,
-        kind: 'multi-asset',
-        owner,
-        assetKeys: Object.values(this.outputKeys),
-        job: null,
-        inputs: stepInputsOfIns(o.ins),
-        deps: depsOf(o.deps),
-        outputs: Object.entries(o.outs).map(([name, out]) => ({
-          name,
-          assetKey: this.outputKeys[name]!,
-          schema: out.output,
-          ioManager: out.ioManager ?? DEFAULT_IO_MANAGER_KEY,
-        })),
-        ...executionOf(owner, o),
-        defaultConfig: undefined,
-        resourceOverrides: {},
-        partitions: this.partitions,
-        backfillPolicy: o.backfillPolicy ?? null,
-        codeVersion: o.codeVersion ?? null,
-        fn: this.fn as StepSpec['fn'],
-      },
+      stepOfAssetOptions(
+        {
+          key: this.stepKey,
+          kind: 'multi-asset',
+          owner,
+          assetKeys: Object.values(this.outputKeys),
+          outputs: Object.entries(o.outs).map(([name, out]) => ({
+            name,
+            assetKey: this.outputKeys[name]!,
+            schema: out.output,
+            ioManager: out.ioManager ?? DEFAULT_IO_MANAGER_KEY,
+          })),
+          partitions: this.partitions,
+          fn: this.fn as StepSpec['fn'],
+        },
+        o,
+      ),
     ];
   }
 }

@@ -118,6 +118,44 @@ export function executionOf(owner: string, options: StepOptions<any, any>) {
   };
 }
 
+/** What an asset's or a multi-asset's options say about its one step, beyond what {@link stepOfAssetOptions} fills in. */
+export interface AssetStepParts {
+  key: string;
+  kind: 'asset' | 'multi-asset';
+  owner: string;
+  assetKeys: string[];
+  outputs: StepSpec['outputs'];
+  partitions: StepSpec['partitions'];
+  fn: StepSpec['fn'];
+}
+
+/**
+ * The one step of an asset or multi-asset: its inputs and deps, execution settings, backfill
+ * policy and code version from its options, with no job, default config or resource overrides.
+ */
+export function stepOfAssetOptions(
+  parts: AssetStepParts,
+  o: StepOptions<any, any> & { ins?: Record<string, AssetInputSpec>; deps?: readonly unknown[]; backfillPolicy?: StepSpec['backfillPolicy']; codeVersion?: string },
+): StepSpec {
+  return {
+    key: parts.key,
+    kind: parts.kind,
+    owner: parts.owner,
+    assetKeys: parts.assetKeys,
+    job: null,
+    inputs: stepInputsOfIns(o.ins),
+    deps: depsOf(o.deps),
+    outputs: parts.outputs,
+    ...executionOf(parts.owner, o),
+    defaultConfig: undefined,
+    resourceOverrides: {},
+    partitions: parts.partitions,
+    backfillPolicy: o.backfillPolicy ?? null,
+    codeVersion: o.codeVersion ?? null,
+    fn: parts.fn,
+  };
+}
+
 /** Where the nodes of a graph run: in a job, or inside a graph asset (whose output node stores the asset). */
 export interface GraphStepsWhere {
   job: string | null;
