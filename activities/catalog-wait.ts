@@ -174,7 +174,8 @@ async function callWaiting<T>(method: CatalogMethod, call: () => Promise<T>, tol
         const waited = now - firstFailureAt;
         if (waited >= toleranceMs) throw new CatalogUnavailableError(method, waited, error);
         outage.failed(method, error, toleranceMs, activity);
-        if (activity && heartbeat === undefined) {
+        // Local activities (steps with executionMode 'local', run bookkeeping) cannot heartbeat: their own timeout bounds the wait.
+        if (activity && !activity.info.isLocal && heartbeat === undefined) {
           // Heartbeat through the whole wait (a connection attempt may itself take seconds), so Temporal does not time the activity out.
           const every = Math.max(100, Math.min((activity.info.heartbeatTimeoutMs ?? 15_000) / 3, 5_000));
           heartbeat = setInterval(() => activity.heartbeat(), every);

@@ -39,9 +39,12 @@ export async function executeStep(deps: StepDependencies, input: StepActivityInp
   const logger = new BufferedStepLogger({ runId: input.runId, stepKey: step.key, attempt }, (level, message, fields) =>
     activity.log[level](message, fields),
   );
-  const heartbeat = setInterval(() => activity.heartbeat(), Math.max(200, Math.min(step.heartbeatTimeoutMs / 3, 5_000)));
-  heartbeat.unref();
-  activity.heartbeat();
+  // A local step (executionMode 'local') cannot heartbeat: the SDK would only warn on each call.
+  const heartbeat = activity.info.isLocal ? undefined : setInterval(() => activity.heartbeat(), Math.max(200, Math.min(step.heartbeatTimeoutMs / 3, 5_000)));
+  if (heartbeat !== undefined) {
+    heartbeat.unref();
+    activity.heartbeat();
+  }
   try {
     const partitionContext = await loadPartitionContext(deps.catalog, deps.definitions, [
       spec.partitions,

@@ -30,6 +30,11 @@ export function withRunOptions(command: Command, configHelp: string): Command {
     .option('--detach', 'start the run and return at once (needs a running worker)');
 }
 
+/** `--execution-mode activity|local`: how the run's steps execute (see `StepExecutionMode`); the planner checks the value. */
+export function withExecutionModeOption(command: Command): Command {
+  return command.option('--execution-mode <mode>', "how steps run unless a step sets its own: 'activity' (default) or 'local' (Temporal local activities, for short steps)");
+}
+
 /** Parses a positive whole number option. */
 export function positiveInt(name: string) {
   return (value: string): number => {

@@ -48,6 +48,7 @@ export { singleRunBackfill, multiRunBackfill } from './definitions/backfill-poli
 export type { BackfillPolicy } from './definitions/backfill-policy';
 export type { OpContext, StepLogger, LogLevel, PartitionKeyRange } from './definitions/op-context';
 export type { RetryPolicy } from './definitions/retry-policy';
+export { StepExecutionMode, LOCAL_STEP_MAX_TIMEOUT, LocalExecutionRefusedError } from './definitions/execution-mode';
 export type { Duration } from './definitions/duration';
 export type { StepOptions } from './definitions/step-options';
 export { filesystemIOManager } from './definitions/io/filesystem-io-manager';

@@ -37,7 +37,7 @@ export interface StratumWorkerOptions {
    * still bounds its wait.
    */
   catalogOutageTolerance?: Duration;
-  /** Steps this worker runs at once. Default 100. */
+  /** Steps this worker runs at once (regular and local activities each). Default 100. */
   maxConcurrentSteps?: number;
   /**
    * Workflow executions kept in memory between their tasks. Default 400: plenty for a backfill
@@ -90,6 +90,8 @@ export async function createWorker(definitions: Definitions, options: StratumWor
     activities: createActivities({ definitions, catalog: waitForCatalog(catalog, { toleranceMs }), resources }),
     shutdownGraceTime: durationToMs(options.shutdownGraceTime ?? '30s', 'shutdownGraceTime'),
     maxConcurrentActivityTaskExecutions: options.maxConcurrentSteps ?? 100,
+    // Steps with executionMode 'local' run as local activities of the same registered functions.
+    maxConcurrentLocalActivityExecutions: options.maxConcurrentSteps ?? 100,
     maxCachedWorkflows: options.maxCachedWorkflows ?? 400,
     ...(options.identity ? { identity: options.identity } : {}),
   });

@@ -1,11 +1,9 @@
 import {
-  ActivityCancellationType,
   ApplicationFailure,
   CancellationScope,
   condition,
   defineQuery,
   isCancellation,
-  proxyActivities,
   proxyLocalActivities,
   setCurrentDetails,
   setHandler,
@@ -20,13 +18,12 @@ import {
   type Plan,
   type PlanStep,
   type RunResult,
-  type StepActivityInput,
-  type StepActivityResult,
   type StepOutcome,
 } from '../sdk/protocol/plan';
 import { activityTypeProblem } from '../sdk/protocol/temporal-limits';
 import { SensorNotifier } from './sensor-notifier';
 import { describeStepFailure } from './step-failure';
+import { stepActivity } from './step-activity';
 
 /**
  * Run bookkeeping runs as local activities: inside the workflow task, on the worker that runs the
@@ -85,19 +82,7 @@ export async function materialize(plan: Plan): Promise<RunResult> {
       });
       return;
     }
-    const activity = proxyActivities({
-      startToCloseTimeout: step.timeoutMs,
-      heartbeatTimeout: step.heartbeatTimeoutMs,
-      retry: {
-        maximumAttempts: step.retry.maximumAttempts,
-        initialInterval: step.retry.initialIntervalMs,
-        backoffCoefficient: step.retry.backoffCoefficient,
-        maximumInterval: step.retry.maximumIntervalMs,
-        nonRetryableErrorTypes: step.retry.nonRetryableErrorTypes,
-      },
-      cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-      summary: step.summary,
-    })[step.key] as (input: StepActivityInput) => Promise<StepActivityResult>;
+    const activity = stepActivity(step);
     activity({ runId: plan.runId, workflowId, step, backfillId: plan.backfillId }).then(
       (result) => {
         notifier?.materialized(step.key, result.materializations);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { openCliContext } from '../cli-context';
-import { withCommonOptions, withJsonOption, withRunOptions } from '../common-options';
+import { withCommonOptions, withExecutionModeOption, withJsonOption, withRunOptions } from '../common-options';
 import { out, printJson, printTable } from '../output';
 import { parseConfigOption, parseTags } from '../run-config-option';
 import { startAndReport } from '../run-command';
@@ -14,12 +14,13 @@ export function configureJobCommand(program: Command): void {
     .argument('<name>', 'job name')
     .addHelpText('after', '\nExample:\n  $ stratum job run etl_job --defs examples/etl/defs.ts');
   withRunOptions(run, 'run config keyed by node name (op jobs) or asset key (asset jobs)');
+  withExecutionModeOption(run);
   withJsonOption(withCommonOptions(run)).action(async (name: string, options) => {
     const ctx = await openCliContext(options);
     try {
       process.exitCode = await startAndReport(
         ctx,
-        { job: name, partitionKey: options.partition ?? null, config: parseConfigOption(options.config), tags: parseTags(options.tag), maxConcurrent: options.maxConcurrent },
+        { job: name, partitionKey: options.partition ?? null, config: parseConfigOption(options.config), tags: parseTags(options.tag), maxConcurrent: options.maxConcurrent, ...(options.executionMode !== undefined ? { executionMode: options.executionMode } : {}) },
         options,
       );
     } finally {

@@ -24,6 +24,7 @@ import type { RequiredResourcesOf, ResourceDefinition, ResourceOverrides, Resour
 import type { ScheduleDefinition } from '../automation/schedules/schedule';
 import type { AnySensorDefinition } from '../automation/sensors/sensor-definition';
 import { isAssetsDefinition, isJobStepsDefinition } from './step-building';
+import { validateExecutionMode, type StepExecutionMode } from './execution-mode';
 import type { AssetNode, StepSpec } from './step-spec';
 import { suggestSimilar } from '../errors/suggest';
 import { zodProblems } from '../errors/zod-problems';
@@ -44,6 +45,12 @@ export interface DefinitionsOptionsBase<TAssets extends readonly AnyAssetDefinit
   ioManagers?: Record<string, IOManager>;
   /** Steps in flight at once for ad-hoc materializations. Default 16. */
   maxConcurrent?: number;
+  /**
+   * How steps run unless the step, its job or the run request says otherwise: `'activity'`
+   * (default) or `'local'` (Temporal local activities: a few ms per step for short steps; see
+   * {@link StepExecutionMode}).
+   */
+  executionMode?: StepExecutionMode;
   /** Schedules (`schedule()`): one Temporal Schedule each, kept in line with the code by `stratum deploy`. */
   schedules?: readonly ScheduleDefinition[];
   /** Sensors (`sensor()`, `assetSensor()`, `runStatusSensor()`): one long-running workflow each, `stratum/sensor/<name>`. */
@@ -79,6 +86,8 @@ export class Definitions<TAssets extends readonly AnyAssetDefinition[] = readonl
   readonly resources: Readonly<Record<string, ResourceDefinition<any>>>;
   readonly ioManagers: Readonly<Record<string, IOManager>>;
   readonly maxConcurrent: number;
+  /** The default execution mode of runs (`'activity'` unless `executionMode` says otherwise). */
+  readonly executionMode: StepExecutionMode;
   /** The schedules given (unique names); `resolveSchedules` in sdk/planning checks them against these definitions. */
   readonly schedules: readonly ScheduleDefinition[];
   /**
@@ -103,6 +112,7 @@ export class Definitions<TAssets extends readonly AnyAssetDefinition[] = readonl
     this.resources = { ...(options.resources ?? {}) };
     this.ioManagers = { [DEFAULT_IO_MANAGER_KEY]: filesystemIOManager(), ...(options.ioManagers ?? {}) };
     this.maxConcurrent = options.maxConcurrent ?? 16;
+    this.executionMode = validateExecutionMode(options.executionMode, 'Definitions', 'definition') ?? 'activity';
     this.checkKinds();
     const nodes = new Map<string, AssetNode>();
     const steps = new Map<string, StepSpec>();

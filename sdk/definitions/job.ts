@@ -7,6 +7,7 @@ import type { ResourceDefinition, ResourceRequirements, ResourceValueRequirement
 import type { JobDefaultConfigOfNodes, RequiredResourcesOfNodes, RunConfigOfNodes } from './run-config';
 import { stepsOfGraph, type JobStepsDefinition } from './step-building';
 import type { StepSpec } from './step-spec';
+import { validateExecutionMode, type StepExecutionMode } from './execution-mode';
 
 /** Options of {@link job}. */
 export interface JobOptions {
@@ -21,6 +22,8 @@ export interface JobOptions {
   resources?: ResourceRequirements;
   /** Steps in flight at once. Default 16. */
   maxConcurrent?: number;
+  /** How the job's steps run unless a step says otherwise; default `Definitions`' (see {@link StepExecutionMode}). */
+  executionMode?: StepExecutionMode;
 }
 
 /**
@@ -37,6 +40,7 @@ export class JobDefinition<TRunConfig = Record<string, unknown>, TRequired = Rec
   constructor(readonly options: JobOptions) {
     validateName(options.name, 'job');
     validateMaxConcurrent(options.maxConcurrent, `job "${options.name}"`);
+    validateExecutionMode(options.executionMode, `job "${options.name}"`, 'definition');
   }
   get name(): string {
     return this.options.name;
@@ -94,6 +98,8 @@ export interface AssetJobOptions {
   /** Partitions of the job's assets (for schedules and backfills); defaults to theirs. */
   partitions?: PartitionsDefinition;
   maxConcurrent?: number;
+  /** How the job's steps run unless a step says otherwise; default `Definitions`' (see {@link StepExecutionMode}). */
+  executionMode?: StepExecutionMode;
 }
 
 /** A named selection of assets materialized together (Dagster's `define_asset_job`). */
@@ -107,6 +113,7 @@ export class AssetJobDefinition implements JobStepsDefinition {
       throw new InvalidDefinitionError(`asset job "${options.name}" needs a selection, e.g. selection: '*' or 'group:sales'.`);
     }
     validateMaxConcurrent(options.maxConcurrent, `job "${options.name}"`);
+    validateExecutionMode(options.executionMode, `job "${options.name}"`, 'definition');
   }
   get name(): string {
     return this.options.name;

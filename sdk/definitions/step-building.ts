@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { isAssetInput, type AssetInputSpec, type AssetRef } from './asset-ref';
 import { durationToMs } from './duration';
+import { executionModeOf } from './execution-mode';
 import { InvalidDefinitionError } from '../errors';
 import type { GraphDefinition } from './graph';
 import { DEFAULT_IO_MANAGER_KEY } from './io/io-manager';
@@ -112,6 +113,7 @@ export function executionOf(owner: string, options: StepOptions<any, any>) {
     retry: resolveRetryPolicy(options.retry, owner),
     timeoutMs: durationToMs(options.timeout ?? DEFAULT_TIMEOUT, `${owner}: timeout`),
     heartbeatTimeoutMs: durationToMs(options.heartbeatTimeout ?? DEFAULT_HEARTBEAT_TIMEOUT, `${owner}: heartbeatTimeout`),
+    ...executionModeOf(owner, options),
     configSchema: options.config as z.ZodType | undefined,
     resources: { ...((options.resources ?? {}) as Record<string, ResourceDefinition<any>>) },
     description: options.description ?? null,

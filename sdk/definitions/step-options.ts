@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Duration } from './duration';
+import type { StepExecutionMode } from './execution-mode';
 import type { ResourceRequirements } from './resource';
 import type { RetryPolicy } from './retry-policy';
 
@@ -20,6 +21,13 @@ export interface StepOptions<TConfig extends z.ZodType | undefined, TResources e
    * retried on another worker. Stratum heartbeats for you while the function runs. Default `'30s'`.
    */
   heartbeatTimeout?: Duration;
+  /**
+   * `'local'` runs the step as a Temporal local activity in the worker that runs the run (a few
+   * ms per step instead of a task-queue round trip; no heartbeat; `timeout` at most `'1m'`,
+   * default `'1m'`); `'activity'` as a regular activity. Default: the run's mode (its job's,
+   * `Definitions`' or the request's), else `'activity'`. See {@link StepExecutionMode}.
+   */
+  executionMode?: StepExecutionMode;
   /** Free-form labels; selectable with `tag:KEY=VALUE`. */
   tags?: Record<string, string>;
 }

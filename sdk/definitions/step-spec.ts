@@ -4,6 +4,7 @@ import type { OpContext } from './op-context';
 import type { PartitionMapping, PartitionsDefinition } from '../partitions';
 import type { ResourceDefinition } from './resource';
 import type { ResolvedRetryPolicy } from './retry-policy';
+import type { LocalExecution, StepExecutionMode } from './execution-mode';
 
 /** Where one input of a step comes from. */
 export type StepInputSource =
@@ -52,6 +53,10 @@ export interface StepSpec {
   retry: ResolvedRetryPolicy;
   timeoutMs: number;
   heartbeatTimeoutMs: number;
+  /** The step's own execution mode; undefined: the run's (see {@link StepExecutionMode}). */
+  executionMode: StepExecutionMode | undefined;
+  /** Its timeout as a local step, or why it cannot run as one. */
+  local: LocalExecution;
   partitions: PartitionsDefinition | null;
   backfillPolicy: BackfillPolicy | null;
   codeVersion: string | null;

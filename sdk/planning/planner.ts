@@ -16,6 +16,7 @@ import { zodProblems } from '../errors/zod-problems';
 import { checkPlanLimits, checkRequestLimits } from './temporal-limits-check';
 import { locationOf } from '../definitions/location';
 import { isNamedLocation } from '../protocol/location';
+import { LocalExecutionRefusedError, validateExecutionMode, type StepExecutionMode } from '../definitions/execution-mode';
 
 /** What to run: a selection of assets or a job, for one partition or a range. */
 export interface PlanRequest {
@@ -43,6 +44,14 @@ export interface PlanRequest {
   onlyAssets?: readonly string[];
   /** Checks of the planned assets: `run` after each asset (default), `skip`, or `only` (no materialization, no run config). */
   checks?: PlanChecksMode;
+  /**
+   * How the run's steps execute unless a step sets its own `executionMode`: `'local'` runs them
+   * as Temporal local activities (short steps, a few ms each), `'activity'` as regular
+   * activities. Default: the job's, else `Definitions`'. Steps that cannot run locally (a timeout
+   * above `'1m'`, a heartbeat timeout) refuse the run with {@link LocalExecutionRefusedError}.
+   * Asset check steps always run as regular activities.
+   */
+  executionMode?: StepExecutionMode;
 }
 
 /**
@@ -62,8 +71,12 @@ export function createPlan(defs: Definitions, request: PlanRequest): Plan {
   const checksOnly = request.checks === 'only';
   const configs = checksOnly ? new Map<string, unknown>() : resolveConfig(specs, { ...target.defaultConfig, ...(request.config ?? {}) }, target.configKeyOf);
 
+  const runMode = validateExecutionMode(request.executionMode, 'executionMode', 'request') ?? target.executionMode ?? defs.executionMode;
+  const refusals: { owner: string; problem: string }[] = [];
   const assetSteps: PlanStep[] = specs.map((spec) => {
     const partitioned = spec.partitions !== null;
+    const local = (spec.executionMode ?? runMode) === 'local';
+    if (local && 'problem' in spec.local) refusals.push({ owner: spec.owner, problem: spec.local.problem });
     return {
       key: spec.key,
       kind: spec.kind,
@@ -76,8 +89,10 @@ export function createPlan(defs: Definitions, request: PlanRequest): Plan {
       timeoutMs: spec.timeoutMs,
       heartbeatTimeoutMs: spec.heartbeatTimeoutMs,
       summary: summaryOf(spec, partitioned ? partition.label : null),
+      ...(local && 'timeoutMs' in spec.local ? { execution: 'local' as const, timeoutMs: spec.local.timeoutMs } : {}),
     };
   });
+  if (refusals.length > 0) throw new LocalExecutionRefusedError(refusals);
   const steps = withCheckSteps(defs, assetSteps, request.checks ?? 'run');
 
   const plan = withPlanNotifications(defs, {
@@ -108,6 +123,7 @@ interface ResolvedTarget {
   defaultConfig: Record<string, unknown>;
   tags: Record<string, string>;
   maxConcurrent: number | undefined;
+  executionMode: StepExecutionMode | undefined;
   /** The key users write in run config for a step. */
   configKeyOf: (spec: StepSpec) => string;
 }
@@ -128,6 +144,7 @@ function resolveTarget(defs: Definitions, request: PlanRequest): ResolvedTarget 
       defaultConfig: { ...(job.options.config ?? {}) },
       tags: { ...(job.options.tags ?? {}) },
       maxConcurrent: job.options.maxConcurrent,
+      executionMode: job.options.executionMode,
     };
     if (job instanceof AssetJobDefinition) {
       return { ...common, stepKeys: stepKeysOfAssets(defs, resolveSelection(defs, job.options.selection)), configKeyOf: (s) => s.key };
@@ -148,6 +165,7 @@ function resolveTarget(defs: Definitions, request: PlanRequest): ResolvedTarget 
     defaultConfig: {},
     tags: {},
     maxConcurrent: undefined,
+    executionMode: undefined,
     configKeyOf: (s) => s.key,
   };
 }

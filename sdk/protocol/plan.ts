@@ -49,6 +49,12 @@ export interface PlanStep {
    * outputs its inputs read (absent on every other step; asset inputs read their stored values).
    */
   outputsFromRuns?: Record<string, string>;
+  /**
+   * How the workflow runs the step: absent (and in plans of older versions) as a regular activity
+   * on the task queue; `'local'` as a local activity in the worker that runs the workflow, with
+   * `timeoutMs` as its start-to-close timeout and no heartbeat (see `StepExecutionMode`).
+   */
+  execution?: 'local';
 }
 
 /** The asset check a `check` step evaluates. */
