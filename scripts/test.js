@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 'use strict';
-// `npm test`: makes sure the test prerequisites exist (the Temporal CLI, built with Go on first
-// use; PostgreSQL's server binaries for the catalog tests; Debian's Chromium for the web UI's
-// browser test), then runs jest. Extra arguments go
+// `npm test`: makes sure the test prerequisites exist (the Temporal CLI and, for the cluster suite,
+// the Temporal server, built with Go on first use; PostgreSQL's server binaries for the catalog
+// tests; Debian's Chromium for the web UI's browser test), then runs jest. Extra arguments go
 // to jest: `npm test -- test/planner.test.ts`.
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -48,6 +48,10 @@ if (!fs.existsSync('/usr/bin/chromium')) {
 
 const ensure = spawnSync(process.execPath, [path.join(root, 'scripts', 'ensure-temporal.js')], { stdio: 'inherit' });
 if (ensure.status !== 0) process.exit(ensure.status ?? 1);
+
+// The Temporal server and temporal-sql-tool for the cluster suite (test/cluster/), built with Go on first use.
+const ensureServer = spawnSync(process.execPath, [path.join(root, 'scripts', 'ensure-temporal-server.js')], { stdio: ['ignore', 'ignore', 'inherit'] });
+if (ensureServer.status !== 0) process.exit(ensureServer.status ?? 1);
 
 const jest = require.resolve('jest/bin/jest');
 const result = spawnSync(process.execPath, [jest, ...process.argv.slice(2)], { stdio: 'inherit', cwd: root });
