@@ -89,6 +89,8 @@ const CATALOG_METHODS: Record<CatalogMethod, 'read' | 'write'> = {
   setSensorCursor: 'write',
   deleteSensorState: 'write',
   recordCheckResult: 'write',
+  storePlan: 'write',
+  recordRunSteps: 'write',
   getRun: 'read',
   listRuns: 'read',
   latestMaterialization: 'read',
@@ -108,6 +110,7 @@ const CATALOG_METHODS: Record<CatalogMethod, 'read' | 'write'> = {
   latestCheckResults: 'read',
   checkHistory: 'read',
   runCheckResults: 'read',
+  planPage: 'read',
 };
 
 /**

@@ -7,6 +7,8 @@ import { executeCheck } from './execute-check';
 import { executeStep } from './execute-step';
 import type { ResourcePool } from './resource-pool';
 import { createRunActivities } from './run-activities';
+import { createPlanActivities } from './plan-activities';
+import { PLAN_PAGE_ACTIVITY, RECORD_RUN_STEPS_ACTIVITY } from '../sdk/protocol/plan-reference';
 import { SENSOR_EVALUATE_ACTIVITY } from '../sdk/protocol/sensor-state';
 import { createSensorActivities } from './sensor-activities';
 import { SCHEDULE } from '../sdk/protocol/schedule-contract';
@@ -34,6 +36,8 @@ export function createActivities(deps: ActivityDependencies): Record<string, (..
   const run = createRunActivities(deps);
   activities[RUN_ACTIVITY.startRun] = run.startRun;
   activities[RUN_ACTIVITY.finishRun] = run.finishRun;
+  activities[RECORD_RUN_STEPS_ACTIVITY] = run.recordRunSteps;
+  activities[PLAN_PAGE_ACTIVITY] = createPlanActivities(deps).planPage;
   const backfill = createBackfillActivities(deps);
   activities[BACKFILL.itemsActivity] = backfill.backfillItems;
   activities[BACKFILL.itemsFailedActivity] = backfill.backfillItemsFailed;

@@ -5,6 +5,7 @@ import { UnknownStepError } from '../sdk/errors';
 import { loadPartitionContext } from '../sdk/definitions/partition-context';
 import type { PartitionsDefinition } from '../sdk/partitions';
 import type { Plan, RunResult } from '../sdk/protocol/plan';
+import type { RecordRunStepsInput } from '../sdk/protocol/plan-reference';
 import { definitionsHash, describeCodeVersions } from '../sdk/planning/definitions-hash';
 
 /** Run tag under which `startRun` records that the worker's definitions differ from the planner's. */
@@ -27,12 +28,18 @@ function definitionsMismatch(definitions: Definitions, plan: Plan): string | nul
 export interface RunActivities {
   /** Checks that this worker knows every step of the plan, and records the run as started. */
   startRun(input: { plan: Plan; workflowId: string; startedAt: number }): Promise<void>;
-  /** Records the run's outcome, its steps, and the asset partitions that failed. */
-  finishRun(result: RunResult): Promise<void>;
+  /**
+   * Records the run's outcome, its steps, and the asset partitions that failed. With
+   * `stepsRecorded` (a run that continued-as-new, see `recordRunSteps`) the steps are the ones
+   * already recorded (all of them, the last workflow run's included) and `result` only sets the status.
+   */
+  finishRun(result: RunResult, options?: { stepsRecorded?: boolean }): Promise<void>;
+  /** Records the outcomes of some steps at their plan positions and the asset partitions of the failed and skipped ones. */
+  recordRunSteps(input: RecordRunStepsInput): Promise<void>;
 }
 
 /** The partition keys a run covered for a step's partitions (none resolvable: the run's own key). */
-async function runPartitionKeys(deps: { definitions: Definitions; catalog: Catalog }, partitions: PartitionsDefinition | null, result: RunResult): Promise<(string | null)[]> {
+async function runPartitionKeys(deps: { definitions: Definitions; catalog: Catalog }, partitions: PartitionsDefinition | null, result: Pick<RunResult, 'partitionKey' | 'partitionRange'>): Promise<(string | null)[]> {
   if (partitions === null) return [null];
   if (!result.partitionRange) return [result.partitionKey];
   try {
@@ -82,7 +89,12 @@ export function createRunActivities(deps: { definitions: Definitions; catalog: C
         tags: mismatch === null ? plan.tags : { ...plan.tags, [DEFINITIONS_MISMATCH_TAG]: mismatch },
       });
     },
-    async finishRun(result) {
+    async finishRun(result, options = {}) {
+      if (options.stepsRecorded) {
+        const recorded = (await deps.catalog.getRun(result.runId))?.steps ?? [];
+        await deps.catalog.recordRunFinished({ runId: result.runId, status: result.status, endedAt: result.endedAt, steps: recorded });
+        return;
+      }
       await deps.catalog.recordRunFinished({
         runId: result.runId,
         status: result.status,
@@ -103,6 +115,21 @@ export function createRunActivities(deps: { definitions: Definitions; catalog: C
         const partitions = deps.definitions.steps.get(step.key)?.partitions ?? null;
         const keys = await runPartitionKeys(deps, partitions, result);
         await recordFailed(deps.catalog, step.assetKeys, keys, { runId: result.runId, failedAt: step.endedAt ?? result.endedAt, error: step.error ?? step.status });
+      }
+    },
+    async recordRunSteps(input) {
+      await deps.catalog.recordRunSteps(
+        input.runId,
+        input.steps.map(({ position, outcome: s }) => ({
+          position,
+          step: { key: s.key, status: s.status, startedAt: s.startedAt, endedAt: s.endedAt, attempts: s.attempts, error: s.error, assetKeys: s.assetKeys },
+        })),
+      );
+      for (const { outcome: step } of input.steps) {
+        if (step.status !== 'failed' && step.status !== 'skipped') continue;
+        const partitions = deps.definitions.steps.get(step.key)?.partitions ?? null;
+        const keys = await runPartitionKeys(deps, partitions, input);
+        await recordFailed(deps.catalog, step.assetKeys, keys, { runId: input.runId, failedAt: step.endedAt ?? input.endedAt, error: step.error ?? step.status });
       }
     },
   };

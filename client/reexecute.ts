@@ -80,7 +80,7 @@ export async function reexecuteRun(ctx: ReexecuteContext, run: string, options: 
   if (missing.length > 0) {
     throw new ReexecutionRefusedError(run, `the definitions no longer have step${missing.length > 1 ? 's' : ''} ${missing.join(', ')}. Re-execute with the definitions that made the run, or start a new run.`);
   }
-  return startRun(ctx.client, ctx.taskQueue, { ...plan, definitionsHash: definitionsHash(ctx.definitions, plan.steps.map((s) => s.key)) });
+  return startRun(ctx.client, ctx.taskQueue, { ...plan, definitionsHash: definitionsHash(ctx.definitions, plan.steps.map((s) => s.key)) }, ctx.catalog);
 }
 
 /**

@@ -167,7 +167,7 @@ export class StratumClient {
 
   /** Starts a run of an existing plan (from {@link plan}). */
   async startPlan(plan: Plan): Promise<RunHandle> {
-    return startRun(this.client, this.taskQueue, plan);
+    return startRun(this.client, this.taskQueue, plan, this.options.catalog ?? null);
   }
 
   /** Plans, starts and waits for a run. Rejects with {@link RunFailedError} (carrying every step's outcome) when a step failed. */

@@ -44,6 +44,8 @@ type PendingUnit = BackfillUnit & { attempt: number };
 
 /** Failed and blocked asset partitions carried across continue-as-new (the latest ones: dependencies point at recent partitions). */
 const MAX_CARRIED_FAILURES = 10_000;
+/** …and at most this much of their names, so the continue-as-new input stays small whatever the asset keys' length. */
+const MAX_CARRIED_FAILURE_BYTES = 512 * 1_024;
 /** Units fetched ahead of the ones that can start, so work behind a slow chain keeps the slots busy (bounded: the state travels in continue-as-new). */
 const MAX_PENDING_UNITS = 1_000;
 /** Blocked and failed asset partitions listed in progress. */
@@ -148,12 +150,15 @@ export async function graphBackfill(input: BackfillWorkflowInput, graph: { group
     if (outcome.kind === 'done') state.done += unit.nodes.length;
     else if (outcome.kind === 'failed') {
       const byStep = new Map((outcome.result?.steps ?? []).map((s) => [s.key, s]));
+      // A compact result (too large for Temporal: see RunResult.summary) lists only the steps that did not succeed.
+      const summary = outcome.result?.summary;
+      const succeededUnlisted = summary !== undefined && summary.omitted === 0;
       const names = new Map(unit.nodes.map((n) => [n.step, assetPartitionName(n.step, unit.label)]));
       const firstFailed = unit.nodes.find((n) => byStep.get(n.step)?.status === 'failed');
       for (const n of unit.nodes) {
         const name = names.get(n.step)!;
         const outcomeOf = byStep.get(n.step);
-        if (outcomeOf?.status === 'succeeded') state.done += 1;
+        if (outcomeOf?.status === 'succeeded' || (outcomeOf === undefined && succeededUnlisted)) state.done += 1;
         else if (outcomeOf?.status === 'skipped') {
           const because = outcomeOf.skippedBecause?.find((s) => names.has(s));
           fail(n.index, name, because !== undefined ? names.get(because)! : firstFailed ? names.get(firstFailed.step)! : assetPartitionName(outcomeOf.skippedBecause?.[0] ?? n.step, unit.label));
@@ -289,7 +294,7 @@ export async function graphBackfill(input: BackfillWorkflowInput, graph: { group
           ...state,
           pendingUnits: pending,
           blocked,
-          failures: [...failures].slice(-MAX_CARRIED_FAILURES),
+          failures: latestFailures(failures),
           blockedItems,
           runsStarted,
         };
@@ -315,6 +320,19 @@ export async function graphBackfill(input: BackfillWorkflowInput, graph: { group
   const result = progress(state.failed + blocked > 0 ? 'completed_with_failures' : 'completed');
   setCurrentDetails(`${result.status}: ${result.done} done, ${result.failed} failed, ${result.blocked} blocked of ${result.total} asset partitions (${result.runs} runs)`);
   return result;
+}
+
+/** The latest failed and blocked nodes to carry across continue-as-new: at most {@link MAX_CARRIED_FAILURES} and {@link MAX_CARRIED_FAILURE_BYTES} of names. */
+function latestFailures(failures: Map<number, string>): [number, string][] {
+  const all = [...failures];
+  let bytes = 0;
+  let first = all.length;
+  while (first > 0 && all.length - first < MAX_CARRIED_FAILURES) {
+    bytes += all[first - 1]![1].length + 16;
+    if (bytes > MAX_CARRIED_FAILURE_BYTES) break;
+    first -= 1;
+  }
+  return all.slice(first);
 }
 
 /** The `RunResult` a failed child attached to its failure, or null (it crashed, timed out, was terminated). */

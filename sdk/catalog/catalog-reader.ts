@@ -107,4 +107,9 @@ export interface CatalogReader {
   checkHistory(assetKey: string, opts?: CheckHistoryOptions): Promise<CheckResultRecord[]>;
   /** The check results a run recorded. */
   runCheckResults(runId: string): Promise<CheckResultRecord[]>;
+
+  // ---- Stored plans ----
+
+  /** One page of a plan stored by `storePlan` (its JSON and the plan's page count), or null when there is none. */
+  planPage(hash: string, page: number): Promise<{ body: string; pages: number } | null>;
 }

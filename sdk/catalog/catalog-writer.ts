@@ -9,6 +9,7 @@ import type {
   RunFinishedEvent,
   RunStartedEvent,
   SensorRunKeyReservation,
+  StepRecord,
 } from './catalog-records';
 import type { PruneOptions, PruneResult } from './retention';
 
@@ -113,4 +114,17 @@ export interface CatalogWriter {
    * assetKey, partitionKey, checkName); a same-or-later attempt updates it, an earlier one is ignored.
    */
   recordCheckResult(result: CheckResultInput): Promise<CheckResultRecord>;
+
+  // ---- Stored plans ----
+
+  /**
+   * Stores a plan too large for a workflow input under its content hash, as pages of JSON (page 0
+   * the plan without steps, then its steps). Idempotent: pages already stored are left as they are.
+   */
+  storePlan(hash: string, pages: readonly string[]): Promise<void>;
+  /**
+   * Records some steps of a running run at their plan positions, replacing earlier records of
+   * the same steps: what a run that continues-as-new stores before it does.
+   */
+  recordRunSteps(runId: string, steps: readonly { position: number; step: StepRecord }[]): Promise<void>;
 }

@@ -10,6 +10,7 @@ import { NameOverLimitError, RequestOverLimitError } from '../errors';
 import type { PartitionsSpec } from '../partitions/definition/partitions-definition';
 import { backfillChildWorkflowId } from '../protocol/backfill';
 import { runWorkflowId, type Plan } from '../protocol/plan';
+import { planSizeProblems } from '../protocol/plan-reference';
 import { sensorWorkflowId } from '../protocol/sensor-contract';
 import { formatBytes, TEMPORAL_LIMITS, utf8Length } from '../protocol/temporal-limits';
 import type { PlanRequest } from './planner';
@@ -133,8 +134,9 @@ export function backfillIdProblems(backfillId: string): string[] {
 
 /**
  * Checks a plan against what starting its run sends to Temporal: the run's workflow id, each
- * search attribute value, and the plan itself as the workflow's input (config and tags included)
- * against the payload limit. Run at the end of `createPlan`.
+ * search attribute value, and the plan's size: a plan past the payload limit runs by reference
+ * (stored in the catalog), but a step whose own config passes a page, or a plan past 8 MiB, cannot
+ * (`planSizeProblems`). Run at the end of `createPlan`.
  *
  * @throws RequestOverLimitError naming each limit and the largest parts of an over-large plan.
  */
@@ -158,14 +160,8 @@ export function checkPlanLimits(plan: Plan): void {
   if (total > TEMPORAL_LIMITS.searchAttributesTotal.bytes) {
     problems.push(`the run's search attributes would be ${formatBytes(total)} together, over Temporal's limit of ${formatBytes(TEMPORAL_LIMITS.searchAttributesTotal.bytes)} (${TEMPORAL_LIMITS.searchAttributesTotal.setting})`);
   }
-  const planBytes = utf8Length(JSON.stringify(plan));
-  // Leave room for the payload's metadata and the encoding of the workflow's other start fields.
-  if (planBytes > TEMPORAL_LIMITS.payload.bytes - 4_096) {
-    problems.push(
-      `the plan (the run's workflow input) is ${formatBytes(planBytes)}, over Temporal's payload limit of ${formatBytes(TEMPORAL_LIMITS.payload.bytes)} (${TEMPORAL_LIMITS.payload.setting}). ` +
-        `Its largest parts: ${largestParts(plan)}. Pass large inputs by reference (a path, URL or table name in config) instead of inline`,
-    );
-  }
+  // A plan past the payload limit runs by reference (sdk/protocol/plan-reference.ts); what cannot is refused here.
+  problems.push(...planSizeProblems(plan));
   if (problems.length > 0) throw new RequestOverLimitError(problems);
 }
 
@@ -180,17 +176,4 @@ export function checkBackfillInputLimits(input: { backfillId: string; template: 
     );
   }
   if (problems.length > 0) throw new RequestOverLimitError(problems);
-}
-
-function largestParts(plan: Plan): string {
-  const parts: { what: string; bytes: number }[] = [
-    ...plan.steps.filter((s) => s.config !== undefined).map((s) => ({ what: `config of ${s.key}`, bytes: utf8Length(JSON.stringify(s.config)) })),
-    { what: 'tags', bytes: utf8Length(JSON.stringify(plan.tags ?? {})) },
-    { what: `${plan.steps.length} steps without config`, bytes: utf8Length(JSON.stringify(plan.steps.map((s) => ({ ...s, config: undefined })))) },
-  ];
-  return parts
-    .sort((a, b) => b.bytes - a.bytes)
-    .slice(0, 3)
-    .map((p) => `${p.what} (${formatBytes(p.bytes)})`)
-    .join(', ');
 }

@@ -197,7 +197,26 @@ export interface RunResult {
   partitionRange: PlanPartitionRange | null;
   startedAt: number;
   endedAt: number;
+  /**
+   * Every step's outcome, in plan order; when `summary` is set, only the steps that did not succeed
+   * (the first 500 of them, without materializations).
+   */
   steps: StepOutcome[];
+  /**
+   * Set when the whole result would be too large for Temporal (past 256 KiB of JSON, or a run that
+   * continued-as-new): counts by status, and `steps` lists only outcomes that did not succeed.
+   * Every step's record is in the catalog (`getRun`, `stratum runs show`). Absent on full results.
+   */
+  summary?: RunResultSummary;
+}
+
+/** The counts of a compact {@link RunResult}. */
+export interface RunResultSummary {
+  /** Steps in the plan. */
+  total: number;
+  counts: Record<StepStatus, number>;
+  /** Steps that did not succeed and are not listed in `steps` (past the cap). */
+  omitted: number;
 }
 
 /** Activity type of the run-bookkeeping activities (asset keys can never contain a `.`-prefixed name). */

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { CatalogSchemaError } from '../errors';
 import { assetChecksMigration } from './migration-4-asset-checks';
+import { planBlobsMigration } from './migration-6-plan-blobs';
 import { dataVersionsMigration } from './migration-3-data-versions';
 import { sensorStateMigration } from './migration-2-sensor-state';
 import { writeTransaction, type CatalogDialect } from '../sql/write-transaction';
@@ -170,6 +171,7 @@ export const catalogMigrations: readonly CatalogMigration[] = [
   sensorStateMigration,
   dataVersionsMigration,
   assetChecksMigration,
+  planBlobsMigration,
 ];
 
 /**

@@ -133,6 +133,15 @@ export interface SensorRunKeysTable {
   created_at: number;
 }
 
+/** `stratum_plan_blobs`: pages of plans too large for a workflow input, by content hash (migration 6). */
+export interface PlanBlobsTable {
+  hash: string;
+  page: number;
+  pages: number;
+  body: string;
+  created_at: number;
+}
+
 /** `stratum_sensor_cursors`: each sensor's cursor (migration 2). */
 export interface SensorCursorsTable {
   sensor: string;
@@ -204,6 +213,7 @@ export interface CatalogDatabase {
   stratum_dynamic_partitions: DynamicPartitionsTable;
   stratum_sensor_run_keys: SensorRunKeysTable;
   stratum_sensor_cursors: SensorCursorsTable;
+  stratum_plan_blobs: PlanBlobsTable;
   stratum_observations: ObservationsTable;
   stratum_observed_versions: ObservedVersionsTable;
   stratum_asset_check_results: AssetCheckResultsTable;

@@ -40,6 +40,7 @@ import {
 import { pruneHistory, type PruneOptions, type PruneResult } from '../retention';
 import * as sensorStore from './sensor-store';
 import * as checkStore from './check-store';
+import * as planStore from './plan-store';
 import type { CheckHistoryOptions, CheckResultInput, CheckResultRecord } from '../check-result';
 import {
   inputVersionsColumn,
@@ -562,6 +563,21 @@ export class SqlCatalog implements Catalog {
 
   async deleteSensorState(sensor: string): Promise<void> {
     await this.#write((trx) => sensorStore.deleteSensorState(trx, sensor));
+  }
+
+  // ---- Stored plans (SQL in plan-store.ts) ----
+
+  async storePlan(hash: string, pages: readonly string[]): Promise<void> {
+    await this.#write((trx) => planStore.storePlanPages(trx, hash, pages, Date.now()));
+  }
+
+  async planPage(hash: string, page: number): Promise<{ body: string; pages: number } | null> {
+    return planStore.planPage(this.db, hash, page);
+  }
+
+  async recordRunSteps(runId: string, steps: readonly { position: number; step: StepRecord }[]): Promise<void> {
+    requireText(runId, 'runId');
+    await this.#write((trx) => planStore.recordRunSteps(trx, runId, steps));
   }
 
   // ---- Asset checks (SQL in check-store.ts) ----

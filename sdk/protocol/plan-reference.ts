@@ -1,0 +1,216 @@
+/**
+ * Plans and run results past Temporal's payload limit (see ARCHITECTURE.md, "Large plans"). A plan
+ * whose JSON passes {@link PLAN_INLINE_MAX_BYTES} is stored in the catalog by content hash, in
+ * pages, and the `materialize` workflow starts with a small {@link PlanReference}; it fetches the
+ * pages with a local activity. A long run continues-as-new before its history gets near
+ * Temporal's limits, carrying the steps' statuses in one short string. A run result past
+ * {@link RESULT_INLINE_MAX_BYTES} is returned compact ({@link RunResultSummary}). Pure: workflow
+ * code imports this file.
+ */
+import type { Plan, PlanStep, RunResult, RunResultSummary, StepOutcome, StepStatus } from './plan';
+import { formatBytes, TEMPORAL_LIMITS, utf8Length } from './temporal-limits';
+
+/** Above this much plan JSON the client stores the plan in the catalog and starts the run with a {@link PlanReference}. */
+export const PLAN_INLINE_MAX_BYTES = 256 * 1_024;
+/** Most JSON in one stored page of a plan: one local activity result each, under Temporal's 512 KB payload warning. */
+export const PLAN_PAGE_MAX_BYTES = 448 * 1_024;
+/**
+ * Most plan JSON a run takes by reference: every workflow run of it (continue-as-new) fetches the
+ * whole plan into its history (50 MB at most), so larger plans are refused. About 15,000 steps.
+ */
+export const PLAN_REFERENCE_MAX_BYTES = 8 * 1_024 * 1_024;
+/** Above this much JSON the run's result (and the failure's details) is compact: see {@link RunResultSummary}. */
+export const RESULT_INLINE_MAX_BYTES = 256 * 1_024;
+/** A run by reference continues-as-new once its history has this many events (Temporal fails a run at 51,200). */
+export const RUN_CONTINUE_AS_NEW_EVENTS = 10_000;
+/** …or this many bytes of history (Temporal fails a run at 50 MB); the fetched plan counts. */
+export const RUN_CONTINUE_AS_NEW_BYTES = 24 * 1_024 * 1_024;
+/** Outcomes of steps that did not succeed listed in a compact result; the rest are counted. */
+export const MAX_LISTED_OUTCOMES = 500;
+/** Characters of a step's error kept in a compact result (the catalog has the whole message). */
+const LISTED_ERROR_CHARS = 300;
+
+/** Environment variable (read by the client) that lowers {@link PLAN_INLINE_MAX_BYTES}, in bytes: tests send small plans by reference. */
+export const PLAN_INLINE_MAX_BYTES_ENV = 'STRATUM_PLAN_INLINE_MAX_BYTES';
+/** Environment variable (read by the client) that sets {@link PlanReference.continueAsNewAfterEvents}. */
+export const RUN_CONTINUE_AS_NEW_EVENTS_ENV = 'STRATUM_RUN_CONTINUE_AS_NEW_EVENTS';
+
+/** Activity type of the local activity that reads one page of a stored plan. */
+export const PLAN_PAGE_ACTIVITY = 'stratum.planPage';
+/** Error type of a plan reference the catalog cannot resolve (not retried: the plan is not coming). */
+export const PLAN_NOT_FOUND_ERROR_TYPE = 'StratumPlanNotFound';
+/** Activity type of the local activity that records a run's step outcomes before it continues-as-new. */
+export const RECORD_RUN_STEPS_ACTIVITY = 'stratum.recordRunSteps';
+
+/**
+ * The `materialize` workflow's input when the plan is in the catalog: which plan, and what the
+ * workflow needs before it has fetched it. Its steps come from {@link PlanPage}s.
+ */
+export interface PlanReference {
+  /** Marks the shape (a {@link Plan} has `version` and `steps`, a reference has this). */
+  planRef: {
+    /** sha256 (hex) of the plan's JSON: its key in the catalog. */
+    hash: string;
+    /** Pages stored: page 0 is the plan without steps, pages 1… its steps in order. */
+    pages: number;
+    /** Length of the plan's JSON (UTF-8). */
+    bytes: number;
+    /** Steps in the plan. */
+    steps: number;
+  };
+  runId: string;
+  label: string;
+  /** Continue-as-new once the history has this many events (default {@link RUN_CONTINUE_AS_NEW_EVENTS}). */
+  continueAsNewAfterEvents?: number;
+  /** Set by a run that continued-as-new: what it did so far. Absent on the first workflow run. */
+  continuation?: RunContinuation;
+}
+
+/** What a run by reference carries into its next workflow run (continue-as-new). */
+export interface RunContinuation {
+  /** Workflow runs before this one. */
+  segment: number;
+  /** Epoch ms when the run (its first workflow run) started. */
+  startedAt: number;
+  /**
+   * One character per plan step, in plan order: `.` not settled, `s` succeeded, `f` failed,
+   * `k` skipped, `c` canceled. Outcomes themselves are in the catalog (`stratum.recordRunSteps`).
+   */
+  statuses: string;
+  /** Outcomes of earlier steps that did not succeed, as a compact result lists them (at most {@link MAX_LISTED_OUTCOMES}). */
+  listed: StepOutcome[];
+}
+
+/** One page of a stored plan, as the `stratum.planPage` local activity returns it. */
+export interface PlanPage {
+  hash: string;
+  page: number;
+  pages: number;
+  /** Page 0 only: the plan without its steps (`steps: []`). */
+  header?: Plan;
+  /** Pages 1…: consecutive steps of the plan. */
+  steps: PlanStep[];
+}
+
+/** Input of the `stratum.planPage` local activity. */
+export interface PlanPageInput {
+  hash: string;
+  page: number;
+}
+
+/** Input of the `stratum.recordRunSteps` local activity: outcomes settled in one workflow run, with their plan positions. */
+export interface RecordRunStepsInput {
+  runId: string;
+  partitionKey: string | null;
+  partitionRange: Plan['partitionRange'];
+  endedAt: number;
+  steps: { position: number; outcome: StepOutcome }[];
+}
+
+/** Whether a `materialize` input is a {@link PlanReference} (else it is a whole {@link Plan}). */
+export function isPlanReference(input: Plan | PlanReference): input is PlanReference {
+  return typeof (input as PlanReference).planRef === 'object' && (input as PlanReference).planRef !== null;
+}
+
+/** The character of a status in {@link RunContinuation.statuses}. */
+export const STATUS_CHAR: Record<StepStatus, string> = { succeeded: 's', failed: 'f', skipped: 'k', canceled: 'c' };
+/** The status of a character of {@link RunContinuation.statuses}, or null for `.` (not settled). */
+export function statusOfChar(char: string): StepStatus | null {
+  return char === 's' ? 'succeeded' : char === 'f' ? 'failed' : char === 'k' ? 'skipped' : char === 'c' ? 'canceled' : null;
+}
+
+/**
+ * A plan's JSON split into pages for the catalog: page 0 the plan without steps, then runs of
+ * whole steps of at most {@link PLAN_PAGE_MAX_BYTES} each (a step is never split; one that alone
+ * passes a page is refused by {@link planSizeProblems}).
+ */
+export function planPages(plan: Plan, pageBytes: number = PLAN_PAGE_MAX_BYTES): string[] {
+  const pages = [JSON.stringify({ ...plan, steps: [] })];
+  let current: string[] = [];
+  let bytes = 2;
+  for (const step of plan.steps) {
+    const json = JSON.stringify(step);
+    const size = utf8Length(json) + 1;
+    if (current.length > 0 && bytes + size > pageBytes) {
+      pages.push(`[${current.join(',')}]`);
+      current = [];
+      bytes = 2;
+    }
+    current.push(json);
+    bytes += size;
+  }
+  if (current.length > 0) pages.push(`[${current.join(',')}]`);
+  return pages;
+}
+
+/**
+ * Why a plan cannot run at all, even by reference: a step whose own JSON (its activity input: its
+ * config) passes a page, a plan without its steps (tags, notifications) that does, or a plan past
+ * {@link PLAN_REFERENCE_MAX_BYTES}. Empty when it can run.
+ */
+export function planSizeProblems(plan: Plan): string[] {
+  const problems: string[] = [];
+  const limit = `${formatBytes(TEMPORAL_LIMITS.payload.bytes)} (${TEMPORAL_LIMITS.payload.setting})`;
+  for (const step of plan.steps) {
+    const bytes = utf8Length(JSON.stringify(step));
+    if (bytes > PLAN_PAGE_MAX_BYTES) {
+      problems.push(
+        `step ${step.key.length > 80 ? `${step.key.slice(0, 77)}...` : step.key} is ${formatBytes(bytes)} of JSON (config ${formatBytes(utf8Length(JSON.stringify(step.config ?? null)))}), ` +
+          `over the ${formatBytes(PLAN_PAGE_MAX_BYTES)} a step may take: it travels as its activity's input, which Temporal limits to ${limit}. ` +
+          'Pass large inputs by reference (a path, URL or table name in config) instead of inline',
+      );
+    }
+  }
+  const headerBytes = utf8Length(JSON.stringify({ ...plan, steps: [] }));
+  if (headerBytes > PLAN_PAGE_MAX_BYTES) {
+    problems.push(
+      `the plan without its steps (tags ${formatBytes(utf8Length(JSON.stringify(plan.tags ?? {})))}, asset keys, notifications) is ${formatBytes(headerBytes)}, over ${formatBytes(PLAN_PAGE_MAX_BYTES)}; use fewer or shorter tags`,
+    );
+  }
+  const total = utf8Length(JSON.stringify(plan));
+  if (total > PLAN_REFERENCE_MAX_BYTES) {
+    problems.push(
+      `the plan is ${formatBytes(total)} (${plan.steps.length} steps), over the ${formatBytes(PLAN_REFERENCE_MAX_BYTES)} one run can take (each workflow run of it reads the whole plan into its history, which Temporal limits to 50 MB). ` +
+        'Split it: materialize a smaller selection per run, or backfill partitioned assets (one child run per partition)',
+    );
+  }
+  return problems;
+}
+
+/** Counts of a run's steps by status. */
+export function countStatuses(statuses: Iterable<StepStatus>): RunResultSummary['counts'] {
+  const counts = { succeeded: 0, failed: 0, skipped: 0, canceled: 0 };
+  for (const status of statuses) counts[status] += 1;
+  return counts;
+}
+
+/**
+ * `result` as it travels back through Temporal: itself when its JSON is at most `maxBytes`
+ * (and `force` is false), else compact: the counts by status plus the outcomes of steps that did not
+ * succeed (at most {@link MAX_LISTED_OUTCOMES}, errors cut to 300 characters, no materializations),
+ * with `summary` saying so. `counts` overrides the counts of `result.steps` (a run that
+ * continued-as-new has earlier outcomes only in the catalog).
+ */
+export function compactRunResult(result: RunResult, options: { maxBytes?: number; counts?: RunResultSummary['counts']; force?: boolean } = {}): RunResult {
+  if (!options.force && utf8Length(JSON.stringify(result)) <= (options.maxBytes ?? RESULT_INLINE_MAX_BYTES)) return result;
+  const listed = listedOutcomes(result.steps);
+  const counts = options.counts ?? countStatuses(result.steps.map((s) => s.status));
+  const total = counts.succeeded + counts.failed + counts.skipped + counts.canceled;
+  return { ...result, steps: listed, summary: { total, counts, omitted: total - counts.succeeded - listed.length } };
+}
+
+/** The outcomes a compact result lists: those that did not succeed, the first {@link MAX_LISTED_OUTCOMES}, errors cut, without materializations. */
+export function listedOutcomes(steps: readonly StepOutcome[]): StepOutcome[] {
+  return steps
+    .filter((s) => s.status !== 'succeeded')
+    .slice(0, MAX_LISTED_OUTCOMES)
+    .map(
+      (s): StepOutcome => ({
+        ...s,
+        error: s.error !== null && s.error.length > LISTED_ERROR_CHARS ? `${s.error.slice(0, LISTED_ERROR_CHARS - 3)}...` : s.error,
+        materializations: [],
+        ...(s.skippedBecause ? { skippedBecause: s.skippedBecause.slice(0, 10) } : {}),
+        ...(s.checks ? { checks: s.checks.slice(0, 10) } : {}),
+      }),
+    );
+}
