@@ -11,6 +11,8 @@ import { createPlanActivities } from './plan-activities';
 import { PLAN_PAGE_ACTIVITY, RECORD_RUN_STEPS_ACTIVITY } from '../sdk/protocol/plan-reference';
 import { SENSOR_EVALUATE_ACTIVITY } from '../sdk/protocol/sensor-state';
 import { createSensorActivities } from './sensor-activities';
+import { createSensorWatchActivities } from './sensor-watch-activities';
+import { SENSOR } from '../sdk/protocol/sensor-contract';
 import { SCHEDULE } from '../sdk/protocol/schedule-contract';
 import { createScheduleActivities } from './schedule-activities';
 
@@ -45,5 +47,6 @@ export function createActivities(deps: ActivityDependencies): Record<string, (..
   activities[BACKFILL.unitsBlockedActivity] = backfill.backfillUnitsBlocked;
   activities[SCHEDULE.planActivity] = createScheduleActivities(deps).planScheduledRun;
   activities[SENSOR_EVALUATE_ACTIVITY] = createSensorActivities(deps).evaluateSensor;
+  activities[SENSOR.watchersActivity] = createSensorWatchActivities(deps).sensorWatchers;
   return activities;
 }

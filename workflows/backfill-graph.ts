@@ -1,4 +1,5 @@
 import {
+  patched,
   allHandlersFinished,
   ApplicationFailure,
   CancellationScope,
@@ -28,7 +29,8 @@ import {
   type BackfillWorkflowInput,
 } from '../sdk/protocol/backfill';
 import { RUN_FAILED_ERROR_TYPE, type Plan, type RunResult } from '../sdk/protocol/plan';
-import { fitKeywordList, partitionSearchAttributes, StratumSearchAttributes } from '../sdk/protocol/search-attributes';
+import { fitKeywordList, locationSearchAttributes, partitionSearchAttributes, StratumSearchAttributes } from '../sdk/protocol/search-attributes';
+import { isNamedLocation } from '../sdk/protocol/location';
 import { fitNameList } from '../sdk/protocol/summary-text';
 
 const fetchUnits = proxyActivities<Record<string, (input: BackfillUnitsInput) => Promise<BackfillUnitsPage>>>({
@@ -50,6 +52,8 @@ const MAX_CARRIED_FAILURE_BYTES = 512 * 1_024;
 const MAX_PENDING_UNITS = 1_000;
 /** Blocked and failed asset partitions listed in progress. */
 const LISTED = 100;
+/** Patch id: child runs of a named location's backfill carry `StratumLocation` (histories from before start them without it). */
+const CHILD_LOCATION_PATCH = 'stratum-backfill-child-location';
 
 /**
  * A backfill planned as a graph of asset partitions (see `backfillGraph`): units (child
@@ -184,6 +188,8 @@ export async function graphBackfill(input: BackfillWorkflowInput, graph: { group
       const partition = partitionSearchAttributes(unit.partitionKey, unit.partitionRange);
       attributes.push(...(partition.length > 0 ? partition : [{ key: StratumSearchAttributes.partition, value: unit.label }]));
     }
+    // A named location's children carry StratumLocation, as its other runs; backfills from before this replay without it.
+    if (isNamedLocation(plan.location) && patched(CHILD_LOCATION_PATCH)) attributes.push(...locationSearchAttributes(plan.location));
     childScope
       .run(() =>
         startChild('materialize', {

@@ -1,6 +1,19 @@
-import { getExternalWorkflowHandle, log } from '@temporalio/workflow';
+import { getExternalWorkflowHandle, log, proxyLocalActivities } from '@temporalio/workflow';
 import type { MaterializationSummary, Plan, RunResult } from '../sdk/protocol/plan';
-import { SENSOR, sensorWorkflowId, type AssetMaterializedEvent, type PlanNotifications, type RunStatusEvent } from '../sdk/protocol/sensor-contract';
+import {
+  SENSOR,
+  sensorWorkflowId,
+  type AssetMaterializedEvent,
+  type PlanNotifications,
+  type RunStatusEvent,
+  type SensorWatcher,
+  type SensorWatchersInput,
+} from '../sdk/protocol/sensor-contract';
+
+const watcherActivities = proxyLocalActivities({ startToCloseTimeout: '30s', retry: { maximumAttempts: 3, initialInterval: '200ms' } }) as unknown as Record<
+  typeof SENSOR.watchersActivity,
+  (input: SensorWatchersInput) => Promise<SensorWatcher[]>
+>;
 
 /**
  * Sends a run's notifications (`plan.notify`) to sensor workflows: an `assetMaterialized` signal
@@ -10,15 +23,30 @@ import { SENSOR, sensorWorkflowId, type AssetMaterializedEvent, type PlanNotific
  * sensor misses events, as in Dagster) or fails to take the signal never fails the run. Call
  * {@link drain} before the workflow ends, so every signal has been delivered or refused first
  * (Temporal drops a signal still pending when its sender closes).
+ *
+ * With `notify.otherLocations` (plans of a named workspace location) the notifier also asks the
+ * shared catalog, once and as the run starts, which sensors of other locations watch the run's
+ * assets (one local activity, in parallel with the run's first steps), and signals them too, by
+ * their location's workflow ids: no worker loads another location's code.
  */
 export class SensorNotifier {
   private readonly pending: Promise<void>[] = [];
+  /** Sensors of other locations watching the run's assets, once looked up (empty when the lookup failed). */
+  private readonly abroad: Promise<SensorWatcher[]> | null;
 
   constructor(
     private readonly plan: Plan,
     private readonly notify: PlanNotifications,
     private readonly workflowId: string,
-  ) {}
+  ) {
+    this.abroad =
+      notify.otherLocations && plan.location
+        ? watcherActivities[SENSOR.watchersActivity]({ assetKeys: plan.assetKeys, location: plan.location }).catch((error: unknown) => {
+            log.warn(`Could not look up the sensors of other locations watching this run's assets; they are not signalled: ${error instanceof Error ? error.message : String(error)}`);
+            return [];
+          })
+        : null;
+  }
 
   /** A step succeeded: tell the sensors watching the assets it materialized. */
   materialized(stepKey: string, materializations: readonly MaterializationSummary[]): void {
@@ -33,6 +61,16 @@ export class SensorNotifier {
         materializedAt: at,
       };
       for (const sensor of this.notify.assetMaterialized[m.assetKey] ?? []) this.send(sensor, SENSOR.assetMaterializedSignal, event);
+    }
+    if (this.abroad !== null && materializations.length > 0) {
+      this.pending.push(
+        this.abroad.then((watchers) => {
+          for (const m of materializations) {
+            const event: AssetMaterializedEvent = { assetKey: m.assetKey, partitionKey: m.partitionKey, runId: this.plan.runId, stepKey, dataVersion: m.dataVersion, materializedAt: at };
+            for (const w of watchers) if (w.assetKey === m.assetKey) this.send(w.sensor, SENSOR.assetMaterializedSignal, event, w.location);
+          }
+        }),
+      );
     }
   }
 
@@ -60,12 +98,13 @@ export class SensorNotifier {
 
   /** Resolves once every signal sent so far was delivered or refused (never rejects). */
   async drain(): Promise<void> {
-    await Promise.all(this.pending);
+    // Signals to other locations are sent once their lookup resolves: wait for those too.
+    while (this.pending.length > 0) await Promise.all(this.pending.splice(0));
   }
 
-  private send(sensor: string, signal: string, event: AssetMaterializedEvent | RunStatusEvent): void {
+  private send(sensor: string, signal: string, event: AssetMaterializedEvent | RunStatusEvent, location: string | undefined = this.plan.location): void {
     this.pending.push(
-      getExternalWorkflowHandle(sensorWorkflowId(sensor, this.plan.location))
+      getExternalWorkflowHandle(sensorWorkflowId(sensor, location))
         .signal(signal, event)
         .catch((error: unknown) => {
           log.info(`Sensor "${sensor}" did not take ${signal} (is it running?): ${error instanceof Error ? error.message : String(error)}`);

@@ -13,6 +13,7 @@ import type {
   RunRecord,
   RunWithSteps,
   SensorCursorRecord,
+  SensorWatchRecord,
 } from './catalog-records';
 
 /**
@@ -95,6 +96,12 @@ export interface CatalogReader {
   sensorRunKey(sensor: string, runKey: string): Promise<{ runId: string; usedAt: number } | null>;
   /** A sensor's stored cursor, or `null` when it never stored one. */
   sensorCursor(sensor: string): Promise<SensorCursorRecord | null>;
+  /**
+   * The sensors registered as watching any of `assetKeys` (asset sensors and eager automation of
+   * workspace locations that read those assets from another location), except those of
+   * `exceptLocation`: who a run of that location signals beyond its own sensors.
+   */
+  sensorWatchers(assetKeys: readonly string[], exceptLocation?: string): Promise<SensorWatchRecord[]>;
 
   // ---- Asset checks ----
 

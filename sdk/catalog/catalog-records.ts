@@ -316,3 +316,11 @@ export interface SensorCursorRecord {
   /** Epoch ms. */
   updatedAt: number;
 }
+
+/** A sensor of a code location that watches an asset (registered by the location's workers; see {@link Catalog.registerSensorWatches}). */
+export interface SensorWatchRecord {
+  /** The sensor's code location. */
+  location: string;
+  sensor: string;
+  assetKey: string;
+}

@@ -104,6 +104,12 @@ export interface CatalogWriter {
   releaseSensorRunKey(input: { sensor: string; runKey: string; evaluationId: string }): Promise<boolean>;
   /** Stores a sensor's cursor. */
   setSensorCursor(sensor: string, cursor: string | null): Promise<void>;
+  /**
+   * Replaces the sensor watches of a code location with `watches` (its sensors watching assets
+   * of other locations), in one transaction: what a location's worker does when it starts, so runs
+   * of the other locations signal those sensors (see {@link CatalogReader.sensorWatchers}).
+   */
+  registerSensorWatches(location: string, watches: readonly { sensor: string; assetKey: string }[]): Promise<void>;
   /** Forgets a sensor's run keys and cursor. */
   deleteSensorState(sensor: string): Promise<void>;
 

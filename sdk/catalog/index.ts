@@ -28,6 +28,7 @@ export type {
   RunStartedEvent,
   RunWithSteps,
   SensorCursorRecord,
+  SensorWatchRecord,
   SensorRunKeyReservation,
   StepRecord,
 } from './catalog';

@@ -4,6 +4,7 @@ import type { PlanNotifications } from '../protocol/sensor-contract';
 import type { AnySensorDefinition } from '../automation/sensors/sensor-definition';
 import { SensorRunTags } from '../automation/sensors/sensor-run-tags';
 import { sensorsOf } from '../automation/sensors/code-location-sensors';
+import { isNamedLocation } from '../protocol/location';
 
 /**
  * Who a run notifies, worked out by the planner from the sensors of the definitions:
@@ -34,8 +35,15 @@ export function planNotifications(sensors: readonly AnySensorDefinition[], plan:
   return { assetMaterialized, runStatus };
 }
 
-/** The plan with its `notify` field set when some sensor must hear from the run (the planner's last step). */
+/**
+ * The plan with its `notify` field set when some sensor must hear from the run (the planner's last
+ * step). A plan of a named workspace location that materializes assets also gets
+ * `notify.otherLocations`: sensors of other locations may watch its assets (through
+ * `sourceAsset()`), which only the shared catalog knows, so the run looks them up when it starts.
+ */
 export function withPlanNotifications(defs: Definitions, plan: Plan): Plan {
-  const notify = planNotifications(sensorsOf(defs), plan);
-  return notify === undefined ? plan : { ...plan, notify };
+  const own = planNotifications(sensorsOf(defs), plan);
+  const abroad = isNamedLocation(plan.location) && plan.assetKeys.length > 0;
+  if (!abroad) return own === undefined ? plan : { ...plan, notify: own };
+  return { ...plan, notify: { ...(own ?? { assetMaterialized: {}, runStatus: [] }), otherLocations: true } };
 }

@@ -24,7 +24,22 @@ export const SENSOR = {
   configureSignal: 'stratum.sensor.configure',
   /** Query answered with the sensor's state. */
   stateQuery: 'stratum.sensor.state',
+  /** Local activity of a run: the sensors of other locations watching its assets ({@link SensorWatchersInput} → {@link SensorWatcher}[]). */
+  watchersActivity: 'stratum.sensor.watchers',
 } as const;
+
+/** Input of {@link SENSOR.watchersActivity}: the run's asset keys and its own location (whose sensors the plan names already). */
+export interface SensorWatchersInput {
+  assetKeys: string[];
+  location: string;
+}
+
+/** A sensor of another location watching an asset of the run (registered in the shared catalog by that location's workers). */
+export interface SensorWatcher {
+  location: string;
+  sensor: string;
+  assetKey: string;
+}
 
 /** Workflow id of a sensor: `stratum/sensor/<name>` (`stratum@<location>/sensor/<name>` in a named location). */
 export function sensorWorkflowId(name: string, location?: string): string {
@@ -97,4 +112,10 @@ export interface PlanNotifications {
   assetMaterialized: Record<string, string[]>;
   /** Sensors to signal when the run finishes, each with the run statuses it wants. */
   runStatus: { sensor: string; statuses: RunStatusEvent['status'][] }[];
+  /**
+   * Set in plans of a named workspace location: the run also asks the shared catalog (once, by
+   * {@link SENSOR.watchersActivity}) which sensors of other locations watch its assets, and
+   * signals them as it signals its own. Absent in older plans, which replay unchanged.
+   */
+  otherLocations?: true;
 }

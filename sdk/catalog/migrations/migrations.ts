@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { CatalogSchemaError } from '../errors';
 import { assetChecksMigration } from './migration-4-asset-checks';
 import { planBlobsMigration } from './migration-6-plan-blobs';
+import { sensorWatchesMigration } from './migration-5-sensor-watches';
 import { dataVersionsMigration } from './migration-3-data-versions';
 import { sensorStateMigration } from './migration-2-sensor-state';
 import { writeTransaction, type CatalogDialect } from '../sql/write-transaction';
@@ -171,6 +172,7 @@ export const catalogMigrations: readonly CatalogMigration[] = [
   sensorStateMigration,
   dataVersionsMigration,
   assetChecksMigration,
+  sensorWatchesMigration,
   planBlobsMigration,
 ];
 

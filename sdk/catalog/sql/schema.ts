@@ -133,6 +133,14 @@ export interface SensorRunKeysTable {
   created_at: number;
 }
 
+/** `stratum_sensor_watches`: asset keys of other locations a location's sensors watch (migration 5). */
+export interface SensorWatchesTable {
+  location: string;
+  sensor: string;
+  asset_key: string;
+  registered_at: number;
+}
+
 /** `stratum_plan_blobs`: pages of plans too large for a workflow input, by content hash (migration 6). */
 export interface PlanBlobsTable {
   hash: string;
@@ -214,6 +222,7 @@ export interface CatalogDatabase {
   stratum_sensor_run_keys: SensorRunKeysTable;
   stratum_sensor_cursors: SensorCursorsTable;
   stratum_plan_blobs: PlanBlobsTable;
+  stratum_sensor_watches: SensorWatchesTable;
   stratum_observations: ObservationsTable;
   stratum_observed_versions: ObservedVersionsTable;
   stratum_asset_check_results: AssetCheckResultsTable;

@@ -23,6 +23,7 @@ import type {
   RunStatus,
   RunWithSteps,
   SensorCursorRecord,
+  SensorWatchRecord,
   SensorRunKeyReservation,
   StepRecord,
   StepStatus,
@@ -39,6 +40,7 @@ import {
 } from './schema';
 import { pruneHistory, type PruneOptions, type PruneResult } from '../retention';
 import * as sensorStore from './sensor-store';
+import * as watchStore from './watch-store';
 import * as checkStore from './check-store';
 import * as planStore from './plan-store';
 import type { CheckHistoryOptions, CheckResultInput, CheckResultRecord } from '../check-result';
@@ -559,6 +561,15 @@ export class SqlCatalog implements Catalog {
 
   async setSensorCursor(sensor: string, cursor: string | null): Promise<void> {
     await this.#write((trx) => sensorStore.setSensorCursor(trx, sensor, cursor, Date.now()));
+  }
+
+  async registerSensorWatches(location: string, watches: readonly { sensor: string; assetKey: string }[]): Promise<void> {
+    await this.#write((trx) => watchStore.registerSensorWatches(trx, location, watches, Date.now()));
+  }
+
+  async sensorWatchers(assetKeys: readonly string[], exceptLocation?: string): Promise<SensorWatchRecord[]> {
+    if (assetKeys.length === 0) return [];
+    return watchStore.sensorWatchers(this.db, assetKeys, exceptLocation);
   }
 
   async deleteSensorState(sensor: string): Promise<void> {
