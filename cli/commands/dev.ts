@@ -41,9 +41,10 @@ export function configureDevCommand(program: Command): void {
       return;
     }
     // Stratum's web UI, served by this (supervisor) process for as long as `stratum dev` runs.
-    const ui = options.ui === false ? null : await startDevUi({ defs: options.defs, catalog: options.catalog, taskQueue: options.taskQueue, host: options.uiHost, port: options.uiPort, allowActions: options.allowActions === true });
+    const ui = options.ui === false ? null : await startDevUi({ defs: options.defs, workspace: options.workspace, location: options.location, catalog: options.catalog, taskQueue: options.taskQueue, host: options.uiHost, port: options.uiPort, allowActions: options.allowActions === true });
     try {
-      await runDev({ ...options, grace: GRACE, graceMs: GRACE_MS });
+      // The UI shows each location's definitions as its worker last loaded them.
+      await runDev({ ...options, grace: GRACE, graceMs: GRACE_MS, onLocationReloaded: (name, files) => ui?.reload(name, files), onLocationLoadError: (name, message) => ui?.failed(name, message) });
     } finally {
       await ui?.close();
     }

@@ -3,6 +3,8 @@ import { withCommonOptions } from '../common-options';
 import { openCliContext, type CommonOptions } from '../cli-context';
 import { log } from '../output';
 import { startUiServer } from '../ui/ui-server';
+import { startDevUi } from '../ui/dev-ui';
+import { resolveWorkspace } from '../workspace/load-workspace';
 
 /** Options of `stratum ui` (and of the UI `stratum dev` starts). */
 export interface UiCommandOptions {
@@ -27,10 +29,23 @@ export function configureUiCommand(program: Command): void {
     .option('--allow-actions', 'enable actions from the page: pause, resume and cancel backfills, cancel runs, re-execute a run from its failure')
     .addHelpText('after', '\nExample:\n  $ stratum ui --defs examples/etl/defs.ts\n  Stratum UI: http://127.0.0.1:3000');
   withCommonOptions(command).action(async (options: CommonOptions & { host: string; port: number; allowActions?: boolean }) => {
+    // A workspace of several locations without --location: every location in one UI (their workers run the actions).
+    if (options.location === undefined && !options.defs && resolveWorkspace(options).locations.length > 1) {
+      const ui = await startDevUi({ ...options, host: options.host, port: options.port, allowActions: options.allowActions === true });
+      if (!ui) return;
+      log('Ctrl-C stops it.');
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await ui.close();
+      return;
+    }
     const ctx = await openCliContext(options);
+    const startedAt = Date.now();
     const temporal = { client: ctx.client, stratum: ctx.stratum, namespace: ctx.target.namespace, uiUrl: ctx.uiUrl };
     const ui = await startUiServer({
-      definitions: () => ctx.definitions,
+      locations: () => [{ name: ctx.location.name, module: ctx.location.defs, taskQueue: ctx.taskQueue, definitions: ctx.definitions, loadError: null, loadedAt: startedAt }],
       catalog: ctx.catalog,
       temporal: async () => temporal,
       allowActions: options.allowActions === true,

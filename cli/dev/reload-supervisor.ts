@@ -20,6 +20,10 @@ export interface DevOptions extends LocationOptions {
   /** Grace period of running steps when a worker stops (reload or Ctrl-C). */
   grace: string;
   graceMs: number;
+  /** Called when a location's worker reloaded (or started after a fix) with its new definitions; `files` are the module and what it imports. The UI follows with it. */
+  onLocationReloaded?: (location: string, files: readonly string[]) => void;
+  /** Called when a location's module fails to load on a change (its previous worker keeps running). */
+  onLocationLoadError?: (location: string, message: string) => void;
 }
 
 /** One worker process of `stratum dev`. */
@@ -197,7 +201,9 @@ class LocationSupervisor {
     const worker = this.spawnWorker();
     const reply = await worker.next('ready', 'load-error');
     if (reply?.type === 'ready') return { worker, ready: reply };
-    log(reply?.type === 'load-error' ? reply.message : `The worker process for ${this.shown(this.location.defs)} exited while loading the definitions.`);
+    const message = reply?.type === 'load-error' ? reply.message : `The worker process for ${this.shown(this.location.defs)} exited while loading the definitions.`;
+    log(message);
+    this.options.onLocationLoadError?.(this.location.name, message);
     worker.child.kill('SIGKILL');
     return null;
   }
@@ -228,6 +234,7 @@ class LocationSupervisor {
       const polling = await this.current.next('polling');
       if (polling === null) return;
       this.watcher.watch(loaded.ready.files);
+      this.options.onLocationReloaded?.(this.location.name, loaded.ready.files);
       log(previous ? `${this.label}Reloaded definitions (${loaded.ready.assets} assets) after a change to ${shown}.` : `${this.label}Worker polling task queue "${polling.taskQueue}" with ${loaded.ready.steps} steps.`);
     })();
     await this.reloading;

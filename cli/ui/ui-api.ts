@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { CatalogReader, RunRecord } from '../../sdk/catalog';
+import type { AssetNode } from '../../sdk/definitions/step-spec';
 import type { Definitions } from '../../sdk/definitions/definitions';
 import { resolveSelection } from '../../sdk/definitions/selection';
 import { StratumError } from '../../sdk/errors';
@@ -10,11 +11,16 @@ import type { BackfillHandle } from '../../client/backfill-handle';
 import type { BackfillProgress } from '../../sdk/protocol/backfill';
 import { workflowUrl } from '../watch-run';
 import { partitionHealth, type PartitionHealth } from './partition-ranges';
+import { hasPollers } from '../worker-pollers';
+import { locationOfWorkflowId, type UiLocation } from './ui-locations';
 
 /** What the UI reaches Temporal with, connected on first use. */
 export interface UiTemporal {
   client: Client;
+  /** The client of the first location (backfill handles, run cancel: location-independent ids). */
   stratum: StratumClient;
+  /** The client of a location (its schedules and sensors); default `stratum`. */
+  stratumFor?: (location: string) => StratumClient;
   namespace: string;
   /** The Temporal web UI, for links to workflows; null when unknown. */
   uiUrl: string | null;
@@ -22,7 +28,8 @@ export interface UiTemporal {
 
 /** What the UI's JSON API reads. */
 export interface UiApiSources {
-  definitions: () => Definitions;
+  /** The code locations shown, each with its definitions or its load error (read on every request: `stratum dev` reloads them). */
+  locations: () => readonly UiLocation[];
   catalog: CatalogReader;
   temporal: () => Promise<UiTemporal>;
   /** Pause, resume and cancel (and re-execute) only when true (`--allow-actions`). */
@@ -31,8 +38,11 @@ export interface UiApiSources {
    * The client runs started from the page (re-executions) use; default `temporal().stratum`.
    * `stratum ui` runs a worker in its process here when none polls the task queue.
    */
-  actionClient?: () => Promise<StratumClient>;
+  actionClient?: (location: string) => Promise<StratumClient>;
 }
+
+/** Name of the implicit location of a project without a workspace file. */
+const DEFAULT_LOCATION_NAME = 'default';
 
 /** A request the API refuses, with the HTTP status to answer with. */
 export class UiRequestError extends StratumError {
@@ -71,7 +81,7 @@ export class UiApi {
     const [head, ...rest] = parts;
     if (method === 'GET') {
       if (head === 'meta') return this.meta();
-      if (head === 'graph') return this.graph(query.get('select') ?? '');
+      if (head === 'graph') return this.graph(query.get('select') ?? '', query.get('location') || null);
       if (head === 'assets' && rest.length > 0) return this.asset(rest.join('/'));
       if (head === 'runs' && rest.length === 0) return this.runs(query);
       if (head === 'runs' && rest.length === 1) return this.run(rest[0]!);
@@ -79,6 +89,7 @@ export class UiApi {
       if (head === 'backfills' && rest.length === 1) return this.backfill(rest[0]!);
       if (head === 'schedules') return this.schedules();
       if (head === 'sensors') return this.sensors();
+      if (head === 'locations') return this.locations();
     }
     if (method === 'POST') {
       if (!this.sources.allowActions) throw new UiRequestError('Actions are off: start the UI with --allow-actions to pause, resume or cancel.', 403);
@@ -89,8 +100,38 @@ export class UiApi {
     throw new UiRequestError(`No such API route: ${method} ${pathname}`, 404);
   }
 
-  private get defs(): Definitions {
-    return this.sources.definitions();
+  /** The locations whose definitions loaded. */
+  private loaded(): { name: string; definitions: Definitions }[] {
+    return this.sources.locations().flatMap((l) => (l.definitions ? [{ name: l.name, definitions: l.definitions }] : []));
+  }
+
+  /**
+   * Where an asset key is defined: the location whose node is not a source asset (keys are unique
+   * across a workspace), else the first location that declares it (a source asset of nobody here).
+   */
+  private ownerOf(key: string): { location: string; definitions: Definitions; node: AssetNode } | null {
+    let declared: { location: string; definitions: Definitions; node: AssetNode } | null = null;
+    for (const l of this.loaded()) {
+      const node = l.definitions.assetNodes.get(key);
+      if (!node) continue;
+      if (!node.external) return { location: l.name, definitions: l.definitions, node };
+      declared ??= { location: l.name, definitions: l.definitions, node };
+    }
+    return declared;
+  }
+
+  /** The location of a run: its workflow id's, else its first asset's owner, else its job's location. */
+  private runLocation(run: Pick<RunRecord, 'workflowId' | 'assetKeys' | 'job'>): string {
+    const byId = locationOfWorkflowId(run.workflowId);
+    if (byId !== DEFAULT_LOCATION_NAME) return byId;
+    const byAsset = run.assetKeys[0] ? this.ownerOf(run.assetKeys[0])?.location : undefined;
+    if (byAsset) return byAsset;
+    const byJob = run.job ? this.loaded().find((l) => l.definitions.job(run.job!)) : undefined;
+    return byJob?.name ?? this.sources.locations()[0]?.name ?? DEFAULT_LOCATION_NAME;
+  }
+
+  private stratumOf(temporal: UiTemporal, location: string): StratumClient {
+    return temporal.stratumFor ? temporal.stratumFor(location) : temporal.stratum;
   }
 
   private async temporalOrNull(): Promise<UiTemporal | null> {
@@ -103,29 +144,53 @@ export class UiApi {
 
   private async meta() {
     const temporal = await this.temporalOrNull();
-    return { allowActions: this.sources.allowActions, catalog: this.sources.catalog.location, namespace: temporal?.namespace ?? null, temporalUiUrl: temporal?.uiUrl ?? null, temporalConnected: temporal !== null };
+    const locations = this.sources.locations();
+    return {
+      allowActions: this.sources.allowActions,
+      catalog: this.sources.catalog.location,
+      namespace: temporal?.namespace ?? null,
+      temporalUiUrl: temporal?.uiUrl ?? null,
+      temporalConnected: temporal !== null,
+      locations: locations.map((l) => ({ name: l.name, loaded: l.definitions !== null, loadedAt: l.loadedAt })),
+      workspace: locations.length > 1 || locations.some((l) => l.name !== DEFAULT_LOCATION_NAME),
+    };
   }
 
   private link(temporal: UiTemporal | null, workflowId: string): string | null {
     return temporal ? workflowUrl(temporal.uiUrl, temporal.namespace, workflowId) : null;
   }
 
-  /** Every selected asset with its upstream keys, status and (partitioned) health. */
-  private async graph(select: string) {
-    const defs = this.defs;
-    let keys: string[];
-    try {
-      keys = select.trim() === '' ? [...defs.assetNodes.keys()] : resolveSelection(defs, select);
-    } catch (error) {
-      throw new UiRequestError(error instanceof Error ? error.message : String(error), 400);
+  /**
+   * Every selected asset of every location (or of `location` only) with its location, upstream
+   * keys, status and (partitioned) health. A location's source asset of another location's asset
+   * is shown once, as its owner's node; the selection is resolved in each location.
+   */
+  private async graph(select: string, onlyLocation: string | null) {
+    const candidates = new Map<string, { location: string; definitions: Definitions; key: string }[]>();
+    const errors: string[] = [];
+    for (const l of this.loaded()) {
+      if (onlyLocation !== null && l.name !== onlyLocation) continue;
+      let keys: string[];
+      try {
+        keys = select.trim() === '' ? [...l.definitions.assetNodes.keys()] : resolveSelection(l.definitions, select);
+      } catch (error) {
+        errors.push(error instanceof Error ? error.message : String(error));
+        continue;
+      }
+      for (const key of keys) candidates.set(key, [...(candidates.get(key) ?? []), { location: l.name, definitions: l.definitions, key }]);
     }
-    const selected = new Set(keys);
+    // One node per key: its owner's (a location's source asset of another's asset is that asset), else the first location's.
+    const picked = [...candidates.values()].map((found) => found.find((c) => !c.definitions.assetNodes.get(c.key)!.external) ?? found[0]!);
+    if (picked.length === 0 && errors.length > 0) throw new UiRequestError(errors[0]!, 400);
+    const selected = new Set(picked.map((p) => p.key));
     const catalog = this.sources.catalog;
     const summaries = new Map((await catalog.listAssets()).map((s) => [s.assetKey, s]));
     const running = new Set((await catalog.listRuns({ status: 'started', limit: 500 })).flatMap((r) => r.assetKeys));
-    const resolver = await StalenessResolver.create(defs, catalog);
+    const resolvers = new Map<string, StalenessResolver>();
     const nodes = [];
-    for (const key of keys) {
+    for (const { location: where, definitions: defs, key } of picked) {
+      const resolver = resolvers.get(where) ?? (await StalenessResolver.create(defs, catalog));
+      resolvers.set(where, resolver);
       const node = defs.assetNodes.get(key)!;
       const summary = summaries.get(key);
       let health: Omit<PartitionHealth, 'ranges'> & { ranges: PartitionHealth['ranges'] } | null = null;
@@ -141,6 +206,8 @@ export class UiApi {
       else status = summarizeStaleness(await resolver.staleness(key)).status;
       nodes.push({
         key,
+        location: where,
+        external: node.external !== undefined,
         group: node.group,
         upstream: node.upstream.map((u) => u.assetKey).filter((k) => selected.has(k)),
         status,
@@ -149,16 +216,25 @@ export class UiApi {
         lastMaterializedAt: summary?.lastMaterializedAt ?? null,
       });
     }
-    return { nodes };
+    return { nodes, locations: this.sources.locations().map((l) => l.name) };
   }
 
   private async asset(key: string) {
-    const defs = this.defs;
-    const node = defs.assetNodes.get(key);
-    if (!node) throw new UiRequestError(`No asset "${key}" in the definitions.`, 404);
+    const owner = this.ownerOf(key);
+    if (!owner) throw new UiRequestError(`No asset "${key}" in the definitions${this.sources.locations().length > 1 ? ' of any location' : ''}.`, 404);
+    const { definitions: defs, node } = owner;
     const catalog = this.sources.catalog;
     const temporal = await this.temporalOrNull();
-    const downstream = [...defs.assetNodes.values()].filter((n) => n.upstream.some((u) => u.assetKey === key)).map((n) => n.key);
+    // Downstream in every location: another location's assets may read it (sourceAsset).
+    const downstream: string[] = [];
+    const readBy: { key: string; location: string }[] = [];
+    for (const l of this.loaded()) {
+      for (const n of l.definitions.assetNodes.values()) {
+        if (n.external || !n.upstream.some((u) => u.assetKey === key) || downstream.includes(n.key)) continue;
+        downstream.push(n.key);
+        readBy.push({ key: n.key, location: l.name });
+      }
+    }
     const [latest, history, checks, runs] = await Promise.all([
       catalog.latestMaterialization(key),
       catalog.materializationHistory(key, { limit: 200 }),
@@ -182,6 +258,9 @@ export class UiApi {
     return {
       definition: {
         key,
+        location: owner.location,
+        external: node.external !== undefined,
+        downstreamLocations: readBy,
         group: node.group,
         owners: node.owners,
         tags: node.tags,
@@ -205,6 +284,7 @@ export class UiApi {
   private runRow(r: RunRecord, temporal: UiTemporal | null) {
     return {
       ...r,
+      location: this.runLocation(r),
       trigger: runTrigger(r),
       target: r.job ?? r.selection,
       partition: r.partitionKey ?? (r.partitionRange ? `${r.partitionRange.from}…${r.partitionRange.to}` : null),
@@ -224,7 +304,8 @@ export class UiApi {
     });
     const temporal = await this.temporalOrNull();
     const trigger = query.get('trigger');
-    return { runs: rows.map((r) => this.runRow(r, temporal)).filter((r) => !trigger || r.trigger === trigger) };
+    const where = query.get('location');
+    return { runs: rows.map((r) => this.runRow(r, temporal)).filter((r) => (!trigger || r.trigger === trigger) && (!where || r.location === where)) };
   }
 
   private async run(runId: string) {
@@ -243,7 +324,9 @@ export class UiApi {
 
   /** Re-executes a run (by default from its failure: only its failed and skipped steps); answers the new run's ids. */
   private async reexecute(runId: string, fromFailure: boolean) {
-    const client = this.sources.actionClient ? await this.sources.actionClient() : (await this.sources.temporal()).stratum;
+    const run = (await this.sources.catalog.getRun(runId)) ?? (await this.sources.catalog.listRuns({ limit: 1000 })).find((r) => r.runId.startsWith(runId));
+    const where = run ? this.runLocation(run) : (this.sources.locations()[0]?.name ?? DEFAULT_LOCATION_NAME);
+    const client = this.sources.actionClient ? await this.sources.actionClient(where) : this.stratumOf(await this.sources.temporal(), where);
     try {
       const handle = await client.reexecuteRun(runId, { fromFailure });
       return { runId: handle.plan.runId, workflowId: handle.workflowId };
@@ -255,13 +338,14 @@ export class UiApi {
 
   private async backfills() {
     const temporal = await this.sources.temporal();
-    const rows: { backfillId: string; workflowId: string; status: string; startedAt: number; url: string | null }[] = [];
+    const rows: { backfillId: string; workflowId: string; location: string; status: string; startedAt: number; url: string | null }[] = [];
     const seen = new Set<string>();
     for await (const w of temporal.client.workflow.list({ query: "StratumKind = 'backfill'" })) {
       if (seen.has(w.workflowId)) continue;
       seen.add(w.workflowId);
       const backfillId = String(w.typedSearchAttributes.get(StratumSearchAttributes.backfillId) ?? w.workflowId.split('/').pop());
-      rows.push({ backfillId, workflowId: w.workflowId, status: w.status.name, startedAt: w.startTime.getTime(), url: this.link(temporal, w.workflowId) });
+      const where = w.typedSearchAttributes.get(StratumSearchAttributes.location);
+      rows.push({ backfillId, workflowId: w.workflowId, location: typeof where === 'string' ? where : (this.sources.locations()[0]?.name ?? DEFAULT_LOCATION_NAME), status: w.status.name, startedAt: w.startTime.getTime(), url: this.link(temporal, w.workflowId) });
       if (rows.length >= 200) break;
     }
     return { backfills: rows.sort((a, b) => b.startedAt - a.startedAt) };
@@ -278,7 +362,10 @@ export class UiApi {
       progress = await backfillProgress(handle).catch((error: unknown) => ({ error: error instanceof Error ? error.message : String(error) }));
     }
     const runs = await this.sources.catalog.listRuns({ backfillId, limit: 10_000 });
-    const defs = this.defs;
+    const firstAsset = runs.find((r) => r.assetKeys.length > 0)?.assetKeys[0];
+    const owner = firstAsset ? this.ownerOf(firstAsset) : null;
+    const defs = owner?.definitions ?? this.loaded()[0]?.definitions;
+    if (!defs) throw new UiRequestError('No location has loaded definitions.', 503);
     const resolver = await StalenessResolver.create(defs, this.sources.catalog);
     const cells = new Map<string, Map<string, string>>();
     const partitions = new Set<string>();
@@ -298,6 +385,7 @@ export class UiApi {
     return {
       backfillId,
       workflowId,
+      location: owner?.location ?? null,
       url: workflowId ? this.link(temporal, workflowId) : null,
       progress,
       allowActions: this.sources.allowActions,
@@ -316,20 +404,55 @@ export class UiApi {
     return { ok: true };
   }
 
+  /** Each location's schedules (with its next and recent ticks). */
   private async schedules() {
     const temporal = await this.sources.temporal();
-    const schedules = await temporal.stratum.scheduleStatuses({ next: 5, recent: 5 });
-    return { schedules: schedules.map((s) => ({ ...s, recentRuns: s.recentRuns.map((r) => ({ ...r, url: this.link(temporal, r.workflowId) })) })) };
+    const schedules = [];
+    for (const l of this.loaded()) {
+      if (l.definitions.schedules.length === 0) continue;
+      const statuses = await this.stratumOf(temporal, l.name).scheduleStatuses({ next: 5, recent: 5 });
+      schedules.push(...statuses.map((s) => ({ ...s, location: l.name, recentRuns: s.recentRuns.map((r) => ({ ...r, url: this.link(temporal, r.workflowId) })) })));
+    }
+    return { schedules };
   }
 
+  /** Each location's declared sensors with their state. */
   private async sensors() {
     const temporal = await this.sources.temporal();
     const sensors = [];
-    for (const sensor of this.defs.declaredSensors) {
-      const state = await temporal.stratum.sensorState(sensor.name).catch((error: unknown) => ({ error: error instanceof Error ? error.message : String(error) }));
-      sensors.push({ name: sensor.name, state, cursor: await this.sources.catalog.sensorCursor(sensor.name) });
+    for (const l of this.loaded()) {
+      const client = this.stratumOf(temporal, l.name);
+      for (const sensor of l.definitions.declaredSensors) {
+        const state = await client.sensorState(sensor.name).catch((error: unknown) => ({ error: error instanceof Error ? error.message : String(error) }));
+        sensors.push({ name: sensor.name, location: l.name, state, cursor: await this.sources.catalog.sensorCursor(sensor.name) });
+      }
     }
     return { sensors };
+  }
+
+  /** The code locations, as `stratum locations list` shows them: module, task queue, worker status, load error, and what each defines. */
+  private async locations() {
+    const temporal = await this.temporalOrNull();
+    const rows = [];
+    for (const l of this.sources.locations()) {
+      let worker: 'running' | 'no worker' | 'unknown' = 'unknown';
+      if (temporal) worker = await hasPollers(temporal.client, temporal.namespace, l.taskQueue).then((yes) => (yes ? 'running' : 'no worker'), () => 'unknown' as const);
+      const defs = l.definitions;
+      rows.push({
+        name: l.name,
+        module: l.module,
+        taskQueue: l.taskQueue,
+        worker,
+        loadError: l.loadError,
+        loadedAt: l.loadedAt,
+        assets: defs ? [...defs.assetNodes.values()].filter((n) => !n.external).length : null,
+        sourceAssets: defs ? [...defs.assetNodes.values()].filter((n) => n.external).map((n) => ({ key: n.key, location: n.external!.location })) : [],
+        jobs: defs ? defs.jobs.length : null,
+        schedules: defs ? defs.schedules.map((s) => s.name) : [],
+        sensors: defs ? defs.declaredSensors.map((s) => s.name) : [],
+      });
+    }
+    return { locations: rows };
   }
 }
 

@@ -1,5 +1,6 @@
 import { duration, href, time, useApi } from './api';
 import { Json, MetadataPlot, PartitionBar, Status } from './widgets';
+import { LocationTag } from './locations-view';
 
 /** One asset: definition, latest materialization, metadata plots, history, partitions, staleness, checks and runs. */
 export function AssetView({ assetKey }: { assetKey: string }) {
@@ -26,6 +27,11 @@ export function AssetView({ assetKey }: { assetKey: string }) {
       <div class="card">
         <h2>Definition</h2>
         <div class="kv">
+          <span>location</span>
+          <span data-testid="asset-location" data-location={d.location}>
+            <LocationTag name={d.location} />
+            {d.external ? ' (a source asset here: materialized elsewhere)' : ''}
+          </span>
           <span>group</span>
           <span>{d.group}</span>
           <span>description</span>
@@ -41,7 +47,16 @@ export function AssetView({ assetKey }: { assetKey: string }) {
           <span>upstream</span>
           <span>{d.upstream.length ? d.upstream.map((k: string) => <a href={href('assets', k)} style="margin-right:8px">{k}</a>) : '–'}</span>
           <span>downstream</span>
-          <span>{d.downstream.length ? d.downstream.map((k: string) => <a href={href('assets', k)} style="margin-right:8px">{k}</a>) : '–'}</span>
+          <span>
+            {d.downstream.length
+              ? (d.downstreamLocations ?? d.downstream.map((k: string) => ({ key: k, location: d.location }))).map((r: { key: string; location: string }) => (
+                  <a href={href('assets', r.key)} style="margin-right:8px" data-location={r.location}>
+                    {r.key}
+                    {r.location !== d.location ? ` (${r.location})` : ''}
+                  </a>
+                ))
+              : '–'}
+          </span>
         </div>
       </div>
       {data.health && (
@@ -176,6 +191,7 @@ export function RunTable({ runs }: { runs: any[] }) {
     <table data-testid="runs-table">
       <tr>
         <th>run</th>
+        <th>location</th>
         <th>target</th>
         <th>partition</th>
         <th>trigger</th>
@@ -189,6 +205,7 @@ export function RunTable({ runs }: { runs: any[] }) {
           <td>
             <a href={href('runs', r.runId)}>{r.runId.slice(0, 12)}</a>
           </td>
+          <td data-run-location={r.location}>{r.location ?? '–'}</td>
           <td>{r.target}</td>
           <td>{r.partition ?? '–'}</td>
           <td>{r.backfillId ? <a href={href('backfills', r.backfillId)}>backfill</a> : r.trigger}</td>

@@ -11,6 +11,7 @@ export function BackfillsView() {
       <table>
         <tr>
           <th>backfill</th>
+          <th>location</th>
           <th>status</th>
           <th>started</th>
           <th>Temporal</th>
@@ -20,6 +21,7 @@ export function BackfillsView() {
             <td>
               <a href={href('backfills', b.backfillId)}>{b.backfillId}</a>
             </td>
+            <td data-backfill-location={b.location}>{b.location ?? '–'}</td>
             <td>
               <Status value={b.status} />
             </td>

@@ -2,17 +2,29 @@ import { useMemo, useRef, useState } from 'preact/hooks';
 import { href, useApi } from './api';
 import { layoutGraph, NODE_H, NODE_W, type GraphNode } from './graph-layout';
 import { PartitionBar } from './widgets';
+import { LocationPicker, type LocationsMeta } from './locations-view';
 
 const FILL: Record<string, string> = { fresh: '#e6f4e7', stale: '#fff6d6', missing: '#f0f1f3', failed: '#fde7e7', running: '#e3eefc' };
 const STROKE: Record<string, string> = { fresh: 'var(--fresh)', stale: 'var(--stale)', missing: 'var(--missing)', failed: 'var(--failed)', running: 'var(--running)' };
 
 /** The asset graph: groups as boxes, nodes coloured by status, a health bar on partitioned nodes, a selection filter. */
-export function GraphView() {
-  const initial = new URLSearchParams(location.hash.split('?')[1] ?? '').get('select') ?? '';
+export function GraphView({ meta }: { meta?: LocationsMeta | null }) {
+  const params = new URLSearchParams(location.hash.split('?')[1] ?? '');
+  const initial = params.get('select') ?? '';
   const [input, setInput] = useState(initial);
   const [select, setSelect] = useState(initial);
-  const { data, error } = useApi<{ nodes: GraphNode[] }>(`graph?select=${encodeURIComponent(select)}`, 5000);
-  const layout = useMemo(() => (data ? layoutGraph(data.nodes) : null), [data && JSON.stringify(data.nodes)]);
+  const [where, setWhere] = useState(params.get('location') ?? '');
+  const { data, error } = useApi<{ nodes: (GraphNode & { location?: string; external?: boolean })[]; locations?: string[] }>(
+    `graph?select=${encodeURIComponent(select)}&location=${encodeURIComponent(where)}`,
+    5000,
+  );
+  // In a workspace, group boxes are per location and group ("etl / sales").
+  const several = (data?.locations?.length ?? 1) > 1;
+  const layout = useMemo(
+    () => (data ? layoutGraph(several ? data.nodes.map((n) => ({ ...n, group: `${n.location} / ${n.group}` })) : data.nodes) : null),
+    [data && JSON.stringify(data.nodes), several],
+  );
+  const locationOf = useMemo(() => new Map((data?.nodes ?? []).map((n) => [n.key, n.location ?? ''])), [data]);
   const [view, setView] = useState<{ x: number; y: number; k: number } | null>(null);
   const drag = useRef<{ x: number; y: number } | null>(null);
   const box = useRef<HTMLDivElement>(null);
@@ -34,6 +46,14 @@ export function GraphView() {
         }}
       >
         <input class="filter" name="select" placeholder='selection, e.g. "sales/orders+", "group:sales", "*"' value={input} onInput={(e) => setInput((e.target as HTMLInputElement).value)} />
+        <LocationPicker
+          meta={meta ?? null}
+          value={where}
+          onChange={(value) => {
+            setWhere(value);
+            setView(null);
+          }}
+        />
         <button type="submit">Filter</button>
         <span class="legend">
           {['fresh', 'stale', 'missing', 'failed', 'running'].map((s) => (
@@ -71,7 +91,7 @@ export function GraphView() {
             </defs>
             <g transform={`translate(${v.x},${v.y}) scale(${v.k})`}>
               {layout.groups.map((g) => (
-                <g class="group" data-group={g.name}>
+                <g class="group" data-group={g.name} data-location={several ? g.name.split(' / ')[0] : undefined}>
                   <rect x={g.x} y={g.y} width={g.width} height={g.height} rx={8} fill="#f7f8fa" stroke="#c3c9d1" stroke-dasharray="4 3" />
                   <text x={g.x + 10} y={g.y + 18} font-size="13" font-weight="600" fill="#4a5360">
                     {g.name}
@@ -86,6 +106,7 @@ export function GraphView() {
                   class="node"
                   data-asset-key={n.key}
                   data-status={n.status}
+                  data-location={locationOf.get(n.key) || undefined}
                   transform={`translate(${n.x - NODE_W / 2},${n.y - NODE_H / 2})`}
                   onClick={() => (location.hash = href('assets', n.key))}
                 >

@@ -2,10 +2,11 @@ import { useState } from 'preact/hooks';
 import { action, duration, href, time, useApi } from './api';
 import { RunTable } from './asset-view';
 import { Status } from './widgets';
+import { LocationTag } from './locations-view';
 
 /** The runs list, with filters by status, trigger, asset and backfill. */
 export function RunsView() {
-  const [filter, setFilter] = useState({ status: '', trigger: '', asset: '', backfill: '' });
+  const [filter, setFilter] = useState({ status: '', trigger: '', asset: '', backfill: '', location: '' });
   const query = new URLSearchParams(Object.entries(filter).filter(([, v]) => v !== '')).toString();
   const { data, error } = useApi<{ runs: any[] }>(`runs?${query}`, 5000);
   const set = (name: keyof typeof filter) => (e: Event) => setFilter({ ...filter, [name]: (e.target as HTMLInputElement).value });
@@ -27,6 +28,7 @@ export function RunsView() {
         </select>
         <input name="asset" placeholder="asset key" value={filter.asset} onChange={set('asset')} />
         <input name="backfill" placeholder="backfill id" value={filter.backfill} onChange={set('backfill')} />
+        <input name="location" placeholder="location" value={filter.location} onChange={set('location')} />
       </div>
       {error && <div class="error">{error}</div>}
       {data ? <RunTable runs={data.runs} /> : <div class="muted">loading…</div>}
@@ -54,6 +56,10 @@ export function RunView({ runId, allowActions }: { runId: string; allowActions: 
         Run {run.runId.slice(0, 12)} <Status value={run.status} />
       </h1>
       <div class="card kv">
+        <span>location</span>
+        <span data-testid="run-location" data-location={run.location}>
+          <LocationTag name={run.location} />
+        </span>
         <span>target</span>
         <span>{run.target}</span>
         <span>partition</span>
