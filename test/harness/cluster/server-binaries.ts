@@ -157,7 +157,7 @@ async function goInstall(goPath: string, pkg: string, binDir: string, log: (line
 function moduleDirOf(goPath: string, env: NodeJS.ProcessEnv): string {
   const result = spawnSync(goPath, ['mod', 'download', '-json', `${TEMPORAL_SERVER_MODULE}@${TEMPORAL_SERVER_VERSION}`], {
     encoding: 'utf8',
-    env: { ...env, GOFLAGS: '-mod=mod' },
+    env,
     timeout: 300_000,
     cwd: path.resolve(cachedTemporalServerDir(userCacheDir(env)), '..'),
   });
