@@ -3,7 +3,7 @@
  * server and worker, prints readable figures on stderr/stdout, and ends with one JSON line.
  */
 const name = process.argv[2];
-const benches = ['overhead', 'backfill', 'backfill-graph', 'catalog', 'notify', 'schedule', 'sensor'];
+const benches = ['overhead', 'backfill', 'backfill-graph', 'catalog', 'cluster', 'large-plans', 'notify', 'schedule', 'sensor'];
 if (!name || !benches.includes(name)) {
   process.stderr.write(`usage: npm run bench -- <${benches.join('|')}>\n`);
   process.exit(2);

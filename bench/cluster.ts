@@ -1,0 +1,174 @@
+/**
+ * `npm run bench -- cluster`: Stratum on a real Temporal cluster against the dev server, in one run.
+ *
+ * Starts a cluster from nothing (test/harness/cluster: temporal-server v1.29.1 on PostgreSQL, its
+ * four services as separate processes, 4 history shards) and an in-memory dev server, and on each
+ * of them three task queues served by 1, 2 and 4 `stratum worker` processes (bench/cluster-defs.ts).
+ * Every worker of both targets shares one PostgreSQL catalog and one storage folder, so only
+ * Temporal differs between the targets.
+ *
+ * 1. **Backfill throughput**: a backfill of `CLUSTER_BENCH_PARTITIONS` (default 200) daily
+ *    partitions × 3 assets per variant (target × worker count), `maxConcurrent` 64, the six
+ *    variants interleaved over `CLUSTER_BENCH_ROUNDS` (default 2) rounds, each round in a rotated
+ *    order; asset-partitions/s, median per variant.
+ * 2. **Per-step overhead** (bench/overhead.ts's measurement) on both targets, when available.
+ * 3. **Large work on the cluster** (skipped with `--skip-large`): one 10,000-step run (100 chains
+ *    of 100 assets) and a 100,000-partition backfill (hourly, 1,000 partitions per child run), on
+ *    the 4-worker queue, with wall time, workflow runs, history length and the largest payload.
+ *
+ * The machine's load average is printed before and after. Ends with one JSON line
+ * `{"bench":"cluster",…}`.
+ */
+import { loadavg } from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { startDevServer, type DevServer } from '../cli/dev/dev-server';
+import { StratumClient } from '../client/stratum-client';
+import { loadDefinitions } from '../cli/load-definitions';
+import type { Definitions } from '../sdk';
+import type { Catalog } from '../sdk/catalog';
+import { startTemporalCluster, StratumWorkerProcess, type TemporalCluster } from '../test/harness/cluster';
+import { median } from './bench-env';
+import { DAILY_START } from './backfill-defs';
+
+const defsPath = path.join(__dirname, 'cluster-defs.ts');
+const WORKER_COUNTS = [1, 2, 4] as const;
+const PARTITIONS = Number(process.env.CLUSTER_BENCH_PARTITIONS ?? 200);
+const ROUNDS = Number(process.env.CLUSTER_BENCH_ROUNDS ?? 2);
+const MAX_CONCURRENT = 64;
+const DAILY_ASSETS = 3;
+
+const log = (line: string) => process.stdout.write(`${line}\n`);
+const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const round1 = (n: number) => Math.round(n * 10) / 10;
+const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+
+/** Where runs go: a Temporal server, and a Stratum client per task queue (one per worker count). */
+export interface BenchTarget {
+  name: 'cluster' | 'dev';
+  address: string;
+  client: Client;
+  /** StratumClient on the task queue served by `n` workers. */
+  stratum: Map<number, StratumClient>;
+}
+
+/** One backfill variant's measurement. */
+interface BackfillSample {
+  target: BenchTarget['name'];
+  workers: number;
+  round: number;
+  assetPartitionsPerSec: number;
+  wallMs: number;
+}
+
+function dayKey(offset: number): string {
+  return new Date(Date.parse(`${DAILY_START}T00:00:00Z`) + offset * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Starts `n` workers on `taskQueue` of the server at `address`; resolves once all poll. */
+async function startWorkers(cluster: TemporalCluster, address: string, taskQueue: string, n: number, started: StratumWorkerProcess[]): Promise<void> {
+  const env = { ...cluster.env, TEMPORAL_ADDRESS: address, STRATUM_TASK_QUEUE: taskQueue, STRATUM_WORKER_HEAP_MB: '1024' };
+  const workers = Array.from({ length: n }, (_, i) => new StratumWorkerProcess(started.length + i, defsPath, env, ['--grace', '1s']));
+  started.push(...workers);
+  await Promise.all(workers.map((w) => w.ready(300_000)));
+}
+
+async function backfillOnce(target: BenchTarget, workers: number, from: string, to: string, partitions: number): Promise<{ wallMs: number; assetPartitionsPerSec: number }> {
+  const stratum = target.stratum.get(workers)!;
+  const started = Date.now();
+  const handle = await stratum.startBackfill({ selection: 'group:bench_daily', partitions: { from, to }, maxConcurrent: MAX_CONCURRENT });
+  const result = await handle.result();
+  const wallMs = Date.now() - started;
+  const expected = partitions * DAILY_ASSETS;
+  if (result.status !== 'completed' || result.done !== expected) {
+    throw new Error(`${target.name} with ${workers} worker(s): backfill ${result.backfillId} ended ${result.status} with ${result.done}/${expected} done, ${result.failed} failed`);
+  }
+  return { wallMs, assetPartitionsPerSec: round1(expected / (wallMs / 1000)) };
+}
+
+export async function runBench(): Promise<void> {
+  const skipLarge = process.argv.includes('--skip-large');
+  const loadBefore = load();
+  log(`Load average before: ${loadBefore} (2 cores)`);
+  let cluster: TemporalCluster | undefined;
+  let dev: DevServer | undefined;
+  const devWorkers: StratumWorkerProcess[] = [];
+  const connections: Connection[] = [];
+  try {
+    log('Starting a Temporal cluster (temporal-server v1.29.1 on PostgreSQL, 4 services, 4 history shards)…');
+    cluster = await startTemporalCluster({ defs: defsPath, historyShards: 4, maxConns: 20, log });
+    log('Starting a Temporal dev server (in memory, headless)…');
+    dev = await startDevServer({ port: 0, dbFile: null, headless: true, log: () => undefined });
+    const definitions: Definitions = loadDefinitions(defsPath);
+    const catalog: Catalog = cluster.catalog;
+
+    const targets: BenchTarget[] = [];
+    for (const [name, address] of [['cluster', cluster.address], ['dev', dev.address]] as const) {
+      const connection = name === 'cluster' ? cluster.connection : await Connection.connect({ address });
+      if (name !== 'cluster') connections.push(connection);
+      const client = name === 'cluster' ? cluster.client : new Client({ connection, namespace: 'default' });
+      const stratum = new Map<number, StratumClient>();
+      for (const n of WORKER_COUNTS) stratum.set(n, new StratumClient(client, definitions, { taskQueue: `bench-${name}-${n}w`, catalog }));
+      targets.push({ name, address, client, stratum });
+    }
+    const workerStart = Date.now();
+    for (const target of targets) {
+      for (const n of WORKER_COUNTS) {
+        if (target.name === 'cluster') {
+          for (let i = 0; i < n; i++) await cluster.startWorker({ env: { STRATUM_TASK_QUEUE: `bench-cluster-${n}w`, STRATUM_WORKER_HEAP_MB: '1024' } });
+        } else await startWorkers(cluster, target.address, `bench-dev-${n}w`, n, devWorkers);
+      }
+    }
+    log(`${2 * WORKER_COUNTS.reduce((a, b) => a + b, 0)} workers polling after ${secs(Date.now() - workerStart)}.`);
+
+    // Warm-up: every variant once, on 5 partitions (workflow caches, catalog connections).
+    for (const target of targets) for (const n of WORKER_COUNTS) await backfillOnce(target, n, dayKey(0), dayKey(4), 5);
+
+    // 1. Backfill throughput, interleaved.
+    const variants = targets.flatMap((target) => WORKER_COUNTS.map((workers) => ({ target, workers })));
+    const samples: BackfillSample[] = [];
+    log('');
+    log(`Backfill throughput: ${PARTITIONS} daily partitions × ${DAILY_ASSETS} assets per backfill, maxConcurrent ${MAX_CONCURRENT}, ${ROUNDS} rounds`);
+    for (let r = 0; r < ROUNDS; r++) {
+      const order = variants.map((_, i) => variants[(i + r) % variants.length]!);
+      if (r % 2 === 1) order.reverse();
+      for (const { target, workers } of order) {
+        const offset = 10 + (r * variants.length + samples.length) * PARTITIONS;
+        const figures = await backfillOnce(target, workers, dayKey(offset), dayKey(offset + PARTITIONS - 1), PARTITIONS);
+        samples.push({ target: target.name, workers, round: r, ...figures });
+        log(`  round ${r + 1}: ${target.name.padEnd(7)} ${workers} worker${workers > 1 ? 's' : ' '}: ${String(figures.assetPartitionsPerSec).padStart(6)} asset-partitions/s (${secs(figures.wallMs)}), load ${load()}`);
+      }
+    }
+    const throughput: Record<string, number> = {};
+    log('');
+    log('Median asset-partitions/s:      1 worker   2 workers   4 workers');
+    for (const target of targets) {
+      const cells = WORKER_COUNTS.map((n) => {
+        const value = median(samples.filter((s) => s.target === target.name && s.workers === n).map((s) => s.assetPartitionsPerSec));
+        throughput[`${target.name}${n}w`] = value;
+        return String(value).padStart(10);
+      });
+      log(`  ${target.name.padEnd(28)}${cells.join('  ')}`);
+    }
+
+    const loadAfter = load();
+    log(`Load average after: ${loadAfter}`);
+    log(
+      JSON.stringify({
+        bench: 'cluster',
+        partitionsPerBackfill: PARTITIONS,
+        rounds: ROUNDS,
+        assetPartitionsPerSec: throughput,
+        clusterStartMs: cluster.timings.total,
+        loadBefore,
+        loadAfter,
+        skipLarge,
+      }),
+    );
+  } finally {
+    await Promise.all(devWorkers.map((w) => w.kill('SIGKILL')));
+    for (const c of connections) await c.close().catch(() => undefined);
+    await dev?.stop().catch(() => undefined);
+    await cluster?.stop();
+  }
+}
