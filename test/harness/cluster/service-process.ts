@@ -54,10 +54,13 @@ export class ServiceProcess {
       stdio: ['ignore', out, out],
     });
     fs.closeSync(out);
+    let spawnError: Error | null = null;
+    child.once('error', (error) => (spawnError = error));
     this.child = child;
     this.starts += 1;
     const deadline = Date.now() + timeoutMs;
     while (!(await portOpen(this.readinessPort))) {
+      if (spawnError) throw new Error(`Could not run ${this.server} for Temporal ${this.name}: ${(spawnError as Error).message}`);
       if (!this.running()) throw new Error(`Temporal ${this.name} exited (${child.signalCode ?? `code ${child.exitCode}`}) while starting:\n${this.logTail()}`);
       if (Date.now() > deadline) throw new Error(`Temporal ${this.name} did not listen on 127.0.0.1:${this.readinessPort} within ${timeoutMs} ms:\n${this.logTail()}`);
       await sleep(100);
