@@ -1,11 +1,12 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Catalog } from '../sdk/catalog';
-import type { Plan, PlanStep } from '../sdk/protocol/plan';
-import { PLAN_NOT_FOUND_ERROR_TYPE, type PlanPage, type PlanPageInput } from '../sdk/protocol/plan-reference';
+import type { Plan } from '../sdk/protocol/plan';
+import { parseStepsPage, PLAN_NOT_FOUND_ERROR_TYPE, type PlanPage, type PlanPageInput } from '../sdk/protocol/plan-reference';
 
 /**
- * The `stratum.planPage` local activity: one page of a plan stored by content hash (see
- * `sdk/protocol/plan-reference.ts`), parsed: page 0 is the plan without steps, pages 1… its steps.
+ * The `stratum.planPage` activity: one page of a plan stored by content hash (see
+ * `sdk/protocol/plan-reference.ts`), parsed: page 0 is the plan without steps, pages 1… its steps
+ * (still encoded against the page's base: what history records stays small).
  * A page the catalog does not have fails the run at once: its workflow points at another catalog
  * than the client stored the plan in, or the plan was pruned.
  */
@@ -21,7 +22,7 @@ export function createPlanActivities(deps: { catalog: Catalog }): { planPage(inp
         );
       }
       if (page === 0) return { hash, page, pages: row.pages, header: JSON.parse(row.body) as Plan, steps: [] };
-      return { hash, page, pages: row.pages, steps: JSON.parse(row.body) as PlanStep[] };
+      return { hash, page, pages: row.pages, ...parseStepsPage(row.body) };
     },
   };
 }

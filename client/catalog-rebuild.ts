@@ -7,7 +7,7 @@ import { BACKFILL, type BackfillItemsFailedInput, type BackfillUnitsBlockedInput
 import type { Catalog, MaterializationInput } from '../sdk/catalog';
 import type { Definitions } from '../sdk/definitions/definitions';
 import { RUN_FAILED_ERROR_TYPE, type Plan, type RunResult, type StepActivityResult, type StepOutcome } from '../sdk/protocol/plan';
-import { isPlanReference, type PlanPage, type PlanReference } from '../sdk/protocol/plan-reference';
+import { decodePlanSteps, isPlanReference, type PlanPage, type PlanReference } from '../sdk/protocol/plan-reference';
 
 /** Failure type of a check step whose blocking error check failed; its details carry the step's result. */
 const ASSET_CHECK_FAILED = 'AssetCheckFailedError';
@@ -199,11 +199,11 @@ export async function findPlan(events: HistoryEvent[], decode: <T>(p: { payloads
   return null;
 }
 
-/** A plan started by reference, put together from the `stratum.planPage` results in its history (null when some page is missing). */
+/** A plan started by reference, put together from the `stratum.planPage` activity results in its history (null when some page is missing). */
 async function planFromPages(events: HistoryEvent[], ref: PlanReference, decode: <T>(p: { payloads?: unknown[] | null } | null | undefined, i?: number) => Promise<T>): Promise<Plan | null> {
   const pages = new Map<number, PlanPage>();
   for (const event of events) {
-    const payloads = event.markerRecordedEventAttributes?.details?.result;
+    const payloads = event.activityTaskCompletedEventAttributes?.result;
     if (!payloads) continue;
     const value = await decode<PlanPage | null>(payloads).catch(() => null);
     if (value?.hash === ref.planRef.hash && typeof value.page === 'number') pages.set(value.page, value);
@@ -211,7 +211,7 @@ async function planFromPages(events: HistoryEvent[], ref: PlanReference, decode:
   const header = pages.get(0)?.header;
   if (!header || pages.size < ref.planRef.pages) return null;
   const steps = [];
-  for (let page = 1; page < ref.planRef.pages; page++) steps.push(...pages.get(page)!.steps);
+  for (let page = 1; page < ref.planRef.pages; page++) steps.push(...decodePlanSteps(pages.get(page)!));
   return { ...header, steps };
 }
 

@@ -30,7 +30,7 @@ const LISTED_STEPS = 50;
  * stored in `catalog` by content hash first and the workflow gets a {@link PlanReference}; see
  * {@link materializeInput}.
  *
- * @throws RequestOverLimitError when the plan cannot run even by reference (a step's own config past the limit, a plan past 8 MiB).
+ * @throws RequestOverLimitError when the plan cannot run even by reference (a step's own config past a page, a stored plan past 3 MiB).
  * @throws CatalogRequiredError when the plan must go by reference and no catalog is given.
  */
 export async function startRun(client: Client, taskQueue: string, plan: Plan, catalog: CatalogWriter | null = null): Promise<RunHandle> {

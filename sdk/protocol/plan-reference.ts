@@ -2,7 +2,7 @@
  * Plans and run results past Temporal's payload limit (see ARCHITECTURE.md, "Large plans"). A plan
  * whose JSON passes {@link PLAN_INLINE_MAX_BYTES} is stored in the catalog by content hash, in
  * pages, and the `materialize` workflow starts with a small {@link PlanReference}; it fetches the
- * pages with a local activity. A long run continues-as-new before its history gets near
+ * pages with an activity, one page at a time. A long run continues-as-new before its history gets near
  * Temporal's limits, carrying the steps' statuses in one short string. A run result past
  * {@link RESULT_INLINE_MAX_BYTES} is returned compact ({@link RunResultSummary}). Pure: workflow
  * code imports this file.
@@ -12,13 +12,14 @@ import { formatBytes, TEMPORAL_LIMITS, utf8Length } from './temporal-limits';
 
 /** Above this much plan JSON the client stores the plan in the catalog and starts the run with a {@link PlanReference}. */
 export const PLAN_INLINE_MAX_BYTES = 256 * 1_024;
-/** Most JSON in one stored page of a plan: one local activity result each, under Temporal's 512 KB payload warning. */
+/** Most JSON in one stored page of a plan: one activity result each, under Temporal's 512 KB payload warning. */
 export const PLAN_PAGE_MAX_BYTES = 448 * 1_024;
 /**
- * Most plan JSON a run takes by reference: every workflow run of it (continue-as-new) fetches the
- * whole plan into its history (50 MB at most), so larger plans are refused. About 15,000 steps.
+ * Most stored plan (its pages together) a run takes by reference: every workflow run of it reads
+ * the whole plan into the first events of its history, which workers and clients fetch in pages
+ * of events that gRPC limits to 4 MB, so larger plans are refused. About 25,000 typical steps.
  */
-export const PLAN_REFERENCE_MAX_BYTES = 8 * 1_024 * 1_024;
+export const PLAN_REFERENCE_MAX_BYTES = 3 * 1_024 * 1_024;
 /** Above this much JSON the run's result (and the failure's details) is compact: see {@link RunResultSummary}. */
 export const RESULT_INLINE_MAX_BYTES = 256 * 1_024;
 /** A run by reference continues-as-new once its history has this many events (Temporal fails a run at 51,200). */
@@ -35,7 +36,7 @@ export const PLAN_INLINE_MAX_BYTES_ENV = 'STRATUM_PLAN_INLINE_MAX_BYTES';
 /** Environment variable (read by the client) that sets {@link PlanReference.continueAsNewAfterEvents}. */
 export const RUN_CONTINUE_AS_NEW_EVENTS_ENV = 'STRATUM_RUN_CONTINUE_AS_NEW_EVENTS';
 
-/** Activity type of the local activity that reads one page of a stored plan. */
+/** Activity type of the activity that reads one page of a stored plan. */
 export const PLAN_PAGE_ACTIVITY = 'stratum.planPage';
 /** Error type of a plan reference the catalog cannot resolve (not retried: the plan is not coming). */
 export const PLAN_NOT_FOUND_ERROR_TYPE = 'StratumPlanNotFound';
@@ -81,18 +82,29 @@ export interface RunContinuation {
   listed: StepOutcome[];
 }
 
-/** One page of a stored plan, as the `stratum.planPage` local activity returns it. */
+/** One page of a stored plan, as the `stratum.planPage` activity returns it (and its history records it). */
 export interface PlanPage {
   hash: string;
   page: number;
   pages: number;
   /** Page 0 only: the plan without its steps (`steps: []`). */
   header?: Plan;
-  /** Pages 1…: consecutive steps of the plan. */
-  steps: PlanStep[];
+  /** Pages 1…: consecutive steps of the plan, encoded against `base` (see {@link decodePlanSteps}). */
+  steps: EncodedPlanStep[];
+  /** Pages 1…: the field values most steps share; a step lists only the fields that differ. */
+  base?: Partial<PlanStep>;
 }
 
-/** Input of the `stratum.planPage` local activity. */
+/** A step in a stored page: its fields that differ from the page's `base`, and `$absent` for base fields it lacks. */
+export type EncodedPlanStep = Partial<PlanStep> & { $absent?: string[] };
+
+/** The JSON body of a stored steps page. */
+interface StepsPageBody {
+  base: Partial<PlanStep>;
+  steps: EncodedPlanStep[];
+}
+
+/** Input of the `stratum.planPage` activity. */
 export interface PlanPageInput {
   hash: string;
   page: number;
@@ -122,25 +134,79 @@ export function statusOfChar(char: string): StepStatus | null {
 /**
  * A plan's JSON split into pages for the catalog: page 0 the plan without steps, then runs of
  * whole steps of at most {@link PLAN_PAGE_MAX_BYTES} each (a step is never split; one that alone
- * passes a page is refused by {@link planSizeProblems}).
+ * passes a page is refused by {@link planSizeProblems}). Steps are stored against a base of the
+ * values most steps share (retry policy, timeouts, kind, config `{}`…), which makes a typical
+ * step ~100 B instead of ~450 B: what every workflow run of the plan reads into its history.
  */
 export function planPages(plan: Plan, pageBytes: number = PLAN_PAGE_MAX_BYTES): string[] {
   const pages = [JSON.stringify({ ...plan, steps: [] })];
+  const base = commonFields(plan.steps);
+  const baseJson = JSON.stringify(base);
   let current: string[] = [];
-  let bytes = 2;
+  let bytes = baseJson.length + 20;
+  const flush = () => {
+    pages.push(`{"base":${baseJson},"steps":[${current.join(',')}]}`);
+    current = [];
+    bytes = baseJson.length + 20;
+  };
   for (const step of plan.steps) {
-    const json = JSON.stringify(step);
+    const json = JSON.stringify(encodeStep(step, base));
     const size = utf8Length(json) + 1;
-    if (current.length > 0 && bytes + size > pageBytes) {
-      pages.push(`[${current.join(',')}]`);
-      current = [];
-      bytes = 2;
-    }
+    if (current.length > 0 && bytes + size > pageBytes) flush();
     current.push(json);
     bytes += size;
   }
-  if (current.length > 0) pages.push(`[${current.join(',')}]`);
+  if (current.length > 0) flush();
   return pages;
+}
+
+/** The steps of a stored steps page's JSON, as the catalog holds it, into a {@link PlanPage}'s parts. */
+export function parseStepsPage(body: string): { base: Partial<PlanStep>; steps: EncodedPlanStep[] } {
+  const parsed = JSON.parse(body) as StepsPageBody;
+  return { base: parsed.base, steps: parsed.steps };
+}
+
+/** The plan steps of a page: each encoded step over the page's base. */
+export function decodePlanSteps(page: Pick<PlanPage, 'base' | 'steps'>): PlanStep[] {
+  const base = page.base ?? {};
+  return page.steps.map((encoded) => {
+    const { $absent, ...fields } = encoded;
+    const step = { ...base, ...fields } as Record<string, unknown>;
+    for (const key of $absent ?? []) delete step[key];
+    return step as unknown as PlanStep;
+  });
+}
+
+/** Per field, the value (by JSON) more than half of the steps have. */
+function commonFields(steps: readonly PlanStep[]): Partial<PlanStep> {
+  const tallies = new Map<string, Map<string, number>>();
+  for (const step of steps) {
+    for (const [key, value] of Object.entries(step)) {
+      if (value === undefined) continue;
+      const json = JSON.stringify(value);
+      let tally = tallies.get(key);
+      if (!tally) tallies.set(key, (tally = new Map()));
+      tally.set(json, (tally.get(json) ?? 0) + 1);
+    }
+  }
+  const base: Record<string, unknown> = {};
+  for (const [key, tally] of tallies) {
+    for (const [json, count] of tally) if (count * 2 > steps.length) base[key] = JSON.parse(json);
+  }
+  return base as Partial<PlanStep>;
+}
+
+function encodeStep(step: PlanStep, base: Partial<PlanStep>): EncodedPlanStep {
+  const encoded: Record<string, unknown> = {};
+  const absent: string[] = [];
+  for (const [key, value] of Object.entries(step)) {
+    if (value === undefined) continue;
+    const shared = (base as Record<string, unknown>)[key];
+    if (shared === undefined || JSON.stringify(shared) !== JSON.stringify(value)) encoded[key] = value;
+  }
+  for (const key of Object.keys(base)) if ((step as unknown as Record<string, unknown>)[key] === undefined) absent.push(key);
+  if (absent.length > 0) encoded.$absent = absent;
+  return encoded as EncodedPlanStep;
 }
 
 /**
@@ -164,13 +230,17 @@ export function planSizeProblems(plan: Plan): string[] {
   const headerBytes = utf8Length(JSON.stringify({ ...plan, steps: [] }));
   if (headerBytes > PLAN_PAGE_MAX_BYTES) {
     problems.push(
-      `the plan without its steps (tags ${formatBytes(utf8Length(JSON.stringify(plan.tags ?? {})))}, asset keys, notifications) is ${formatBytes(headerBytes)}, over ${formatBytes(PLAN_PAGE_MAX_BYTES)}; use fewer or shorter tags`,
+      `the plan without its steps (${plan.assetKeys.length} asset keys ${formatBytes(utf8Length(JSON.stringify(plan.assetKeys)))}, tags ${formatBytes(utf8Length(JSON.stringify(plan.tags ?? {})))}, ` +
+        `sensor notifications ${formatBytes(utf8Length(JSON.stringify(plan.notify ?? null)))}) is ${formatBytes(headerBytes)}, over the ${formatBytes(PLAN_PAGE_MAX_BYTES)} of one page. ` +
+        'Split it: materialize fewer assets per run, or use fewer or shorter tags',
     );
   }
-  const total = utf8Length(JSON.stringify(plan));
+  if (problems.length > 0) return problems;
+  const total = planPages(plan).reduce((n, page) => n + utf8Length(page), 0);
   if (total > PLAN_REFERENCE_MAX_BYTES) {
     problems.push(
-      `the plan is ${formatBytes(total)} (${plan.steps.length} steps), over the ${formatBytes(PLAN_REFERENCE_MAX_BYTES)} one run can take (each workflow run of it reads the whole plan into its history, which Temporal limits to 50 MB). ` +
+      `the plan is ${formatBytes(total)} stored (${plan.steps.length} steps), over the ${formatBytes(PLAN_REFERENCE_MAX_BYTES)} one run can take: each workflow run reads the whole plan ` +
+        'into the start of its history, which workers and clients read as one gRPC message of at most 4 MB. ' +
         'Split it: materialize a smaller selection per run, or backfill partitioned assets (one child run per partition)',
     );
   }
