@@ -12,6 +12,7 @@
  * the sizes. Ends with one JSON line `{"bench":"large-plans",…}`.
  */
 import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
 import { asset, dailyPartitions, Definitions, inMemoryIOManager, singleRunBackfill, type AssetDefinition } from '../sdk';
 import { openCatalog } from '../sdk/catalog';
 import { StratumClient } from '../client/stratum-client';
@@ -56,6 +57,9 @@ export async function runBench(): Promise<void> {
   const worker = await createWorker(defs, { connection: native, taskQueue, catalog, maxConcurrentSteps: 100 });
   const running = worker.run();
   const stratum = new StratumClient(client, defs, { taskQueue, catalog });
+  // Histories are read with a larger gRPC message limit than the client's 4 MB default: a page of a long run's history can be larger.
+  const reader = await Connection.connect({ address: env.server.address, channelArgs: { 'grpc.max_receive_message_length': 256 * 1024 * 1024 } });
+  const history = new Client({ connection: reader });
   try {
     // A 10,000-step run.
     const plan = await stratum.plan({ selection: 'group:steps', maxConcurrent: 100 });
@@ -66,7 +70,7 @@ export async function runBench(): Promise<void> {
     const result = await run.result();
     const runWallMs = Date.now() - started;
     const recorded = await catalog.getRun(plan.runId);
-    const run10k = await historyFigures(client, run.workflowId);
+    const run10k = await historyFigures(history, run.workflowId);
     const stepsRecorded = recorded?.steps.filter((s) => s.status === 'succeeded').length ?? 0;
     log(
       `  ${result.status} in ${(runWallMs / 1000).toFixed(1)} s (${(runWallMs / plan.steps.length).toFixed(1)} ms/step), ${run10k.workflowRuns} workflow runs, ` +
@@ -81,10 +85,10 @@ export async function runBench(): Promise<void> {
     const backfill = await stratum.startBackfill({ selection: 'group:range', partitions: { from: START, to: end } });
     const progress = await backfill.result();
     const backfillWallMs = Date.now() - started;
-    const parent = await historyFigures(client, backfillWorkflowId(progress.backfillId));
+    const parent = await historyFigures(history, backfillWorkflowId(progress.backfillId));
     const children: string[] = [];
     for await (const w of client.workflow.list({ query: `StratumBackfillId = '${progress.backfillId}' AND StratumKind = 'run'` })) children.push(w.workflowId);
-    const child = await historyFigures(client, children[0]!);
+    const child = await historyFigures(history, children[0]!);
     let materialized = 0;
     for (const key of ['lp/events', 'lp/cleaned', 'lp/summary']) materialized += (await catalog.partitionSummary(key)).materialized;
     log(
@@ -118,6 +122,7 @@ export async function runBench(): Promise<void> {
       }),
     );
   } finally {
+    await reader.close();
     worker.shutdown();
     await running;
     await catalog.close();
