@@ -4,7 +4,7 @@ import type { Catalog } from '../sdk/catalog';
 import type { Definitions } from '../sdk/definitions/definitions';
 import { AssetCheckFailedError, InvalidCheckResultError, MissingInputError, NonRetryableError, UserCodeError } from '../sdk/errors';
 import { loadPartitionContext } from '../sdk/definitions/partition-context';
-import type { AssetCheckResultSummary, PlanStep, StepActivityInput, StepActivityResult } from '../sdk/protocol/plan';
+import type { AssetCheckResultSummary, StepActivityInput, StepActivityResult, StepActivityStep } from '../sdk/protocol/plan';
 import type { ResourcePool } from './resource-pool';
 import { BufferedStepLogger } from './step-logger';
 
@@ -34,8 +34,8 @@ export async function executeCheck(deps: CheckDependencies, input: StepActivityI
   const check = deps.definitions.assetChecks.get(step.key)!;
   const logger = new BufferedStepLogger({ runId: input.runId, stepKey: step.key, attempt }, (level, message, fields) => activity.log[level](message, fields));
   const heartbeat = setInterval(() => activity.heartbeat(), Math.max(200, Math.min(step.heartbeatTimeoutMs / 3, 5_000)));
+  // The first heartbeat is due a third of the heartbeat timeout after the start: a short check sends none.
   heartbeat.unref();
-  activity.heartbeat();
   try {
     const resources: Record<string, unknown> = {};
     for (const key of Object.keys(check.resources)) resources[key] = await deps.resources.get(key, deps.definitions.resources[key]!);
@@ -76,7 +76,7 @@ export async function executeCheck(deps: CheckDependencies, input: StepActivityI
 }
 
 /** The partitions a check step covers: its key, each key of its range, or the unpartitioned asset. */
-async function checkedPartitions(deps: CheckDependencies, check: AssetCheckDefinition<any>, step: PlanStep): Promise<(string | null)[]> {
+async function checkedPartitions(deps: CheckDependencies, check: AssetCheckDefinition<any>, step: StepActivityStep): Promise<(string | null)[]> {
   if (step.partitionKey !== null) return [step.partitionKey];
   const partitions = deps.definitions.asset(check.assetKey)?.partitions ?? null;
   if (step.partitionRange !== null && partitions) {

@@ -14,6 +14,7 @@ import { zodProblems } from '../sdk/errors/zod-problems';
 import type { IOManager, StorageSlot, StoredValue } from '../sdk/definitions/io/io-manager';
 import { UnserializableValueError } from '../sdk/definitions/io/unserializable-value-error';
 import { loadStepInputs, stepPartitionKeys, stepTimeWindow } from './load-inputs';
+import { materializationBatcher } from './materialization-batcher';
 import type { ResourcePool } from './resource-pool';
 import { BufferedStepLogger } from './step-logger';
 
@@ -39,12 +40,11 @@ export async function executeStep(deps: StepDependencies, input: StepActivityInp
   const logger = new BufferedStepLogger({ runId: input.runId, stepKey: step.key, attempt }, (level, message, fields) =>
     activity.log[level](message, fields),
   );
-  // A local step (executionMode 'local') cannot heartbeat: the SDK would only warn on each call.
+  // The first heartbeat is due a third of the heartbeat timeout after the start (the server counts
+  // from there): a short step sends none, sparing a server call per step. A local step
+  // (executionMode 'local') cannot heartbeat at all (the SDK would only warn on each call).
   const heartbeat = activity.info.isLocal ? undefined : setInterval(() => activity.heartbeat(), Math.max(200, Math.min(step.heartbeatTimeoutMs / 3, 5_000)));
-  if (heartbeat !== undefined) {
-    heartbeat.unref();
-    activity.heartbeat();
-  }
+  heartbeat?.unref();
   try {
     const partitionContext = await loadPartitionContext(deps.catalog, deps.definitions, [
       spec.partitions,
@@ -181,7 +181,8 @@ async function storeOutputs(
         materializedAt,
         inputDataVersions: inputVersions.get(output.assetKey)?.get(partitionKey) ?? [],
       };
-      await deps.catalog.recordMaterialization({
+      // Batched with the rows of steps finishing at the same time; committed before the step returns.
+      await materializationBatcher(deps.catalog).record({
         runId: input.runId,
         stepKey: spec.key,
         assetKey: output.assetKey,

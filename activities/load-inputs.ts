@@ -3,19 +3,19 @@ import type { Definitions } from '../sdk/definitions/definitions';
 import type { SourceObservation } from '../sdk/definitions/observable-source-asset';
 import { OutputValidationError } from '../sdk/errors';
 import { defaultMappingFor, type PartitionContext, type PartitionsDefinition, type UpstreamPartitions } from '../sdk/partitions';
-import type { PlanStep, StepActivityInput } from '../sdk/protocol/plan';
+import type { StepActivityInput, StepActivityStep } from '../sdk/protocol/plan';
 import type { StepInputSource, StepSpec } from '../sdk/definitions/step-spec';
 import { zodProblems } from '../sdk/errors/zod-problems';
 
 /** The partition keys a step covers: its key, every key of its range, or none. */
-export function stepPartitionKeys(spec: StepSpec, step: PlanStep, ctx: PartitionContext): string[] {
+export function stepPartitionKeys(spec: StepSpec, step: StepActivityStep, ctx: PartitionContext): string[] {
   if (step.partitionKey !== null) return [step.partitionKey];
   if (step.partitionRange !== null && spec.partitions) return spec.partitions.keysInRange(step.partitionRange.from, step.partitionRange.to, ctx);
   return [];
 }
 
 /** The time window a step covers, for time-window partitions (or the time dimension of multi partitions). */
-export function stepTimeWindow(spec: StepSpec, step: PlanStep, ctx: PartitionContext): { start: Date; end: Date } | null {
+export function stepTimeWindow(spec: StepSpec, step: StepActivityStep, ctx: PartitionContext): { start: Date; end: Date } | null {
   void ctx;
   const def = spec.partitions;
   if (!def) return null;
@@ -37,7 +37,7 @@ export function stepTimeWindow(spec: StepSpec, step: PlanStep, ctx: PartitionCon
 export function upstreamPartitionsOf(
   definitions: Definitions,
   spec: StepSpec,
-  step: PlanStep,
+  step: StepActivityStep,
   source: Extract<StepInputSource, { kind: 'asset' }>,
   ctx: PartitionContext,
 ): UpstreamPartitions {
@@ -104,7 +104,7 @@ export async function loadStepInputs(
 async function loadObservations(
   definitions: Definitions,
   spec: StepSpec,
-  step: PlanStep,
+  step: StepActivityStep,
   source: Extract<StepInputSource, { kind: 'asset' }>,
   ctx: PartitionContext,
   catalog: Catalog,

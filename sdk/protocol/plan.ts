@@ -154,9 +154,17 @@ export interface ObservationSummary {
 export interface StepActivityInput {
   runId: string;
   workflowId: string;
-  step: PlanStep;
+  step: StepActivityStep;
   backfillId: string | null;
 }
+
+/**
+ * What a step activity is given of its {@link PlanStep}: what the workflow alone uses (retry
+ * policy, start-to-close timeout, dependencies, summary, execution mode) stays out of each
+ * activity's input in history. Histories of older versions carry the whole step.
+ */
+export type StepActivityStep = Omit<PlanStep, 'retry' | 'timeoutMs' | 'dependsOn' | 'summary' | 'execution'> &
+  Partial<Pick<PlanStep, 'retry' | 'timeoutMs' | 'dependsOn' | 'summary' | 'execution'>>;
 
 /** What a step activity returns. */
 export interface StepActivityResult {
