@@ -20,7 +20,8 @@ const LOCAL_RETRY_THRESHOLD = '10s';
  * heartbeats (a lost worker is noticed after `heartbeatTimeoutMs`); a local step runs inside the
  * workflow task of the worker that runs the workflow, bounded by `timeoutMs` alone: when that
  * worker dies, the workflow task times out and the next worker replays the run and runs the step
- * again. Cancelling the run cancels a running local step as it cancels a regular one.
+ * again. Cancelling the run cancels a running local step too, once the workflow task that runs it
+ * is reported (core reports it at the latest at 80 % of the workflow task timeout, about 8 s).
  */
 export function stepActivity(step: PlanStep): StepActivity {
   const run = proxyOf(step);

@@ -17,7 +17,8 @@ import { durationToMs, type Duration } from './duration';
  *   (default timeout: that limit), and a worker that dies mid-step is noticed when its workflow
  *   task times out (10 s), after which the next worker runs again the local steps whose
  *   results the dead worker had not yet reported (catalog writes are idempotent: still one row
- *   per asset partition). Cancelling the run cancels a running local step (`ctx.signal`).
+ *   per asset partition). Cancelling the run cancels a running local step (`ctx.signal`),
+ *   once the workflow task running it is reported (at the latest about 8 s after it began).
  *   Use it for steps of seconds, not minutes.
  *
  * Set it on an asset, multi-asset or op (`executionMode: 'local'`), on a job or on `Definitions`

@@ -44,7 +44,12 @@ const long = asset({ key: 'slow/long', group: 'slow', timeout: '10m' }, () => 0)
 const pinned = asset({ key: 'slow/pinned', group: 'slow', timeout: '10m', executionMode: 'activity' }, () => 0);
 const one = op({ name: 'one' }, () => 1);
 const fastJob = job({ name: 'fast_ops', graph: graph('fast_graph', (g) => void g.add(one)), executionMode: 'local' });
-const defs = new Definitions({ assets: [a, b, c, long, pinned], jobs: [fastJob], ioManagers: { default: inMemoryIOManager() } });
+let waitingStarted = false;
+const waiting = asset({ key: 'wait/forever', group: 'waiting', executionMode: 'local', timeout: '50s', retry: { maximumAttempts: 1 } }, (_, ctx) => {
+  waitingStarted = true;
+  return new Promise((_resolve, reject) => ctx.signal.addEventListener('abort', () => reject(new Error('aborted'))));
+});
+const defs = new Definitions({ assets: [a, b, c, long, pinned, waiting], jobs: [fastJob], ioManagers: { default: inMemoryIOManager() } });
 
 describe('steps as local activities', () => {
   let s: TestStratum;
@@ -97,13 +102,24 @@ describe('steps as local activities', () => {
     ]);
   });
 
+  test('cancelling a run aborts its running local step and ends the run canceled', async () => {
+    waitingStarted = false;
+    const handle = await s.stratum.start({ selection: 'group:waiting' });
+    await waitFor(() => waitingStarted, 30_000);
+    await handle.cancel();
+    const error = await handle.result().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    await waitFor(async () => (await s.catalog.getRun(handle.plan.runId))?.status === 'canceled', 30_000);
+  });
+
   test('settings local activities cannot honour are refused before anything starts', async () => {
+    const before = await countWorkflows(s.client, s.taskQueue);
     const refused = await s.stratum.materialize({ selection: 'group:slow', executionMode: 'local' }).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(LocalExecutionRefusedError);
     expect((refused as Error).message).toContain('asset "slow/long"');
     expect((refused as Error).message).toContain("executionMode: 'activity'");
     expect((refused as Error).message).not.toContain('slow/pinned');
-    expect(await countWorkflows(s.client, s.taskQueue)).toBe(2);
+    expect(await countWorkflows(s.client, s.taskQueue)).toBe(before);
 
     const badMode = captureError(() => createPlan(defs, { selection: 'fast/a', executionMode: 'fast' as never }));
     expect(badMode).toBeInstanceOf(InvalidRunRequestError);
