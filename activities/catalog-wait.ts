@@ -109,6 +109,7 @@ const CATALOG_METHODS: Record<CatalogMethod, 'read' | 'write'> = {
   sensorRunKey: 'read',
   sensorCursor: 'read',
   sensorWatchers: 'read',
+  runStatusWatchers: 'read',
   latestCheckResults: 'read',
   checkHistory: 'read',
   runCheckResults: 'read',

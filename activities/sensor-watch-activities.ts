@@ -3,13 +3,18 @@ import type { SensorWatcher, SensorWatchersInput } from '../sdk/protocol/sensor-
 
 /**
  * The activity behind `SENSOR.watchersActivity`: which sensors of other workspace locations watch
- * the assets of a run (`plan.notify.otherLocations`), read from the watches their workers
- * registered in the shared catalog. One indexed read per run, as a local activity.
+ * the assets of a run (`plan.notify.otherLocations`) and, when `input.run` is given
+ * (`plan.notify.otherLocationRuns`), which run-status sensors of other locations monitor the run
+ * itself, read from the watches their workers registered in the shared catalog. One or two
+ * indexed reads per run, as a local activity.
  */
 export function createSensorWatchActivities(deps: { catalog: Catalog }) {
   return {
     async sensorWatchers(input: SensorWatchersInput): Promise<SensorWatcher[]> {
-      return deps.catalog.sensorWatchers(input.assetKeys, input.location);
+      const assets: SensorWatcher[] = await deps.catalog.sensorWatchers(input.assetKeys, input.location);
+      if (input.run === undefined) return assets;
+      const runs = await deps.catalog.runStatusWatchers(input.location, input.run.job);
+      return [...assets, ...runs.map((w) => ({ location: w.location, sensor: w.sensor, runStatuses: w.statuses }))];
     },
   };
 }

@@ -8,7 +8,7 @@ import { durationToMs, type Duration } from '../sdk/definitions/duration';
 import { defaultCatalogLocation, locationTaskQueue } from '../sdk/definitions/settings';
 import { assignLocation, locationOf } from '../sdk/definitions/location';
 import { isNamedLocation } from '../sdk/protocol/location';
-import { foreignSensorWatches } from '../sdk/workspace/sensor-watches';
+import { foreignRunStatusWatches, foreignSensorWatches } from '../sdk/workspace/sensor-watches';
 import { workflowBundle } from './workflow-bundle';
 import { validateDefinitions } from '../sdk/planning/validate-definitions';
 
@@ -83,8 +83,8 @@ export async function createWorker(definitions: Definitions, options: StratumWor
   const ownsCatalog = typeof options.catalog !== 'object';
   const toleranceMs = catalogOutageToleranceMs(options.catalogOutageTolerance);
   const catalog = typeof options.catalog === 'object' ? options.catalog : await openCatalog(options.catalog ?? defaultCatalogLocation());
-  // Sensors here watching other locations' assets: registered so those locations' runs signal them.
-  if (isNamedLocation(locationOf(definitions))) await catalog.registerSensorWatches(locationOf(definitions), foreignSensorWatches(definitions));
+  // Sensors here watching other locations' assets or runs: registered so those locations' runs signal them.
+  if (isNamedLocation(locationOf(definitions))) await catalog.registerSensorWatches(locationOf(definitions), foreignSensorWatches(definitions), foreignRunStatusWatches(definitions));
   const bundle = options.workflowBundle ?? (await workflowBundle());
   const worker = await Worker.create({
     connection: options.connection,

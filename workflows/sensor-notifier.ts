@@ -1,5 +1,6 @@
 import { getExternalWorkflowHandle, log, proxyLocalActivities } from '@temporalio/workflow';
 import type { MaterializationSummary, Plan, RunResult } from '../sdk/protocol/plan';
+import { isNamedLocation } from '../sdk/protocol/location';
 import {
   SENSOR,
   sensorWorkflowId,
@@ -27,7 +28,10 @@ const watcherActivities = proxyLocalActivities({ startToCloseTimeout: '30s', ret
  * With `notify.otherLocations` (plans of a named workspace location) the notifier also asks the
  * shared catalog, once and as the run starts, which sensors of other locations watch the run's
  * assets (one local activity, in parallel with the run's first steps), and signals them too, by
- * their location's workflow ids: no worker loads another location's code.
+ * their location's workflow ids: no worker loads another location's code. With
+ * `notify.otherLocationRuns` the same lookup also returns the run-status sensors of other
+ * locations monitoring the run (by its location and job), signalled when the run ends with an
+ * outcome they want; the event then carries the run's `location`.
  */
 export class SensorNotifier {
   private readonly pending: Promise<void>[] = [];
@@ -39,10 +43,18 @@ export class SensorNotifier {
     private readonly notify: PlanNotifications,
     private readonly workflowId: string,
   ) {
+    // Plans without `otherLocationRuns` (older ones) send exactly the lookup they always sent.
+    const input: SensorWatchersInput | null = !plan.location
+      ? null
+      : notify.otherLocationRuns
+        ? { assetKeys: notify.otherLocations ? plan.assetKeys : [], location: plan.location, run: { job: plan.job } }
+        : notify.otherLocations
+          ? { assetKeys: plan.assetKeys, location: plan.location }
+          : null;
     this.abroad =
-      notify.otherLocations && plan.location
-        ? watcherActivities[SENSOR.watchersActivity]({ assetKeys: plan.assetKeys, location: plan.location }).catch((error: unknown) => {
-            log.warn(`Could not look up the sensors of other locations watching this run's assets; they are not signalled: ${error instanceof Error ? error.message : String(error)}`);
+      input !== null
+        ? watcherActivities[SENSOR.watchersActivity](input).catch((error: unknown) => {
+            log.warn(`Could not look up the sensors of other locations watching this run; they are not signalled: ${error instanceof Error ? error.message : String(error)}`);
             return [];
           })
         : null;
@@ -67,14 +79,14 @@ export class SensorNotifier {
         this.abroad.then((watchers) => {
           for (const m of materializations) {
             const event: AssetMaterializedEvent = { assetKey: m.assetKey, partitionKey: m.partitionKey, runId: this.plan.runId, stepKey, dataVersion: m.dataVersion, materializedAt: at };
-            for (const w of watchers) if (w.assetKey === m.assetKey) this.send(w.sensor, SENSOR.assetMaterializedSignal, event, w.location);
+            for (const w of watchers) if ('assetKey' in w && w.assetKey === m.assetKey) this.send(w.sensor, SENSOR.assetMaterializedSignal, event, w.location);
           }
         }),
       );
     }
   }
 
-  /** The run ended: tell the run-status sensors that want this outcome. */
+  /** The run ended: tell the run-status sensors that want this outcome (of other locations too, with `notify.otherLocationRuns`). */
   finished(result: RunResult): void {
     const event: RunStatusEvent = {
       runId: this.plan.runId,
@@ -91,8 +103,16 @@ export class SensorNotifier {
       skippedSteps: result.steps.filter((s) => s.status === 'skipped').map((s) => s.key),
       tags: this.plan.tags,
     };
+    if (this.notify.otherLocationRuns && isNamedLocation(this.plan.location)) event.location = this.plan.location;
     for (const { sensor, statuses } of this.notify.runStatus) {
       if (statuses.includes(result.status)) this.send(sensor, SENSOR.runStatusSignal, event);
+    }
+    if (this.notify.otherLocationRuns && this.abroad !== null) {
+      this.pending.push(
+        this.abroad.then((watchers) => {
+          for (const w of watchers) if ('runStatuses' in w && w.runStatuses.includes(result.status)) this.send(w.sensor, SENSOR.runStatusSignal, event, w.location);
+        }),
+      );
     }
   }
 

@@ -2,6 +2,7 @@ import type { Definitions } from '../../sdk/definitions/definitions';
 import { assignLocation } from '../../sdk/definitions/location';
 import { StratumError } from '../../sdk/errors';
 import { loadDefinitions } from '../load-definitions';
+import { checkMonitoredLocations } from '../../sdk/workspace/sensor-watches';
 import { applyLocationEnv, resolveWorkspace, selectLocation, type ResolvedLocation, type ResolvedWorkspace } from './load-workspace';
 
 /** The options by which a command names its location. */
@@ -17,6 +18,7 @@ export function loadLocation(options: LocationOptions): { workspace: ResolvedWor
   const location = selectLocation(workspace, options.location);
   applyLocationEnv(location);
   const definitions = assignLocation(loadDefinitions(location.defs), location.name);
+  if (workspace.file !== null) checkMonitoredLocations(definitions, workspace.locations.map((l) => l.name), workspace.file);
   return { workspace, location, definitions };
 }
 
@@ -31,7 +33,9 @@ export type LoadedLocation = { location: ResolvedLocation; definitions: Definiti
 export function loadAllLocations(workspace: ResolvedWorkspace): LoadedLocation[] {
   return workspace.locations.map((location) => {
     try {
-      return { location, definitions: assignLocation(loadDefinitions(location.defs), location.name), error: null };
+      const definitions = assignLocation(loadDefinitions(location.defs), location.name);
+      if (workspace.file !== null) checkMonitoredLocations(definitions, workspace.locations.map((l) => l.name), workspace.file);
+      return { location, definitions, error: null };
     } catch (error) {
       return { location, definitions: null, error: error instanceof Error ? error : new Error(String(error)) };
     }

@@ -14,6 +14,7 @@ import type {
   RunWithSteps,
   SensorCursorRecord,
   SensorWatchRecord,
+  RunStatusWatchRecord,
 } from './catalog-records';
 
 /**
@@ -102,6 +103,12 @@ export interface CatalogReader {
    * `exceptLocation`: who a run of that location signals beyond its own sensors.
    */
   sensorWatchers(assetKeys: readonly string[], exceptLocation?: string): Promise<SensorWatchRecord[]>;
+  /**
+   * The run-status sensors of other locations monitoring a run of `runLocation` and `job` (`null`:
+   * an ad-hoc selection): those monitoring every location, that location, or that job of it. One
+   * row per sensor, its statuses merged; the run location's own sensors are left out.
+   */
+  runStatusWatchers(runLocation: string, job: string | null): Promise<RunStatusWatchRecord[]>;
 
   // ---- Asset checks ----
 

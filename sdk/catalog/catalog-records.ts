@@ -324,3 +324,27 @@ export interface SensorWatchRecord {
   sensor: string;
   assetKey: string;
 }
+
+/**
+ * Which runs of other locations a run-status sensor monitors, as its location's worker registers
+ * it (see {@link Catalog.registerSensorWatches}): every run of `watchedLocation` (`null`: of every
+ * location, Dagster's `monitor_all_code_locations`), or only those of `job`.
+ */
+export interface RunStatusWatch {
+  sensor: string;
+  /** The monitored location; `null`: every location. */
+  watchedLocation: string | null;
+  /** The monitored job of that location; `null`: every run (ad-hoc selections included). */
+  job: string | null;
+  /** The run outcomes the sensor wants. */
+  statuses: ('succeeded' | 'failed' | 'canceled')[];
+}
+
+/** A run-status sensor of a code location monitoring a run of another (see {@link CatalogReader.runStatusWatchers}). */
+export interface RunStatusWatchRecord {
+  /** The sensor's code location. */
+  location: string;
+  sensor: string;
+  /** The outcomes it wants, merged over its matching watches. */
+  statuses: ('succeeded' | 'failed' | 'canceled')[];
+}

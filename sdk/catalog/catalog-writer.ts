@@ -8,6 +8,7 @@ import type {
   PartitionFailedEvent,
   RunFinishedEvent,
   RunStartedEvent,
+  RunStatusWatch,
   SensorRunKeyReservation,
   StepRecord,
 } from './catalog-records';
@@ -106,10 +107,12 @@ export interface CatalogWriter {
   setSensorCursor(sensor: string, cursor: string | null): Promise<void>;
   /**
    * Replaces the sensor watches of a code location with `watches` (its sensors watching assets
-   * of other locations), in one transaction: what a location's worker does when it starts, so runs
-   * of the other locations signal those sensors (see {@link CatalogReader.sensorWatchers}).
+   * of other locations) and `runStatusWatches` (its run-status sensors monitoring runs of other
+   * locations; default none), in one transaction: what a location's worker does when it starts, so
+   * runs of the other locations signal those sensors (see {@link CatalogReader.sensorWatchers},
+   * {@link CatalogReader.runStatusWatchers}).
    */
-  registerSensorWatches(location: string, watches: readonly { sensor: string; assetKey: string }[]): Promise<void>;
+  registerSensorWatches(location: string, watches: readonly { sensor: string; assetKey: string }[], runStatusWatches?: readonly RunStatusWatch[]): Promise<void>;
   /** Forgets a sensor's run keys and cursor. */
   deleteSensorState(sensor: string): Promise<void>;
 

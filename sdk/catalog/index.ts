@@ -29,6 +29,8 @@ export type {
   RunWithSteps,
   SensorCursorRecord,
   SensorWatchRecord,
+  RunStatusWatch,
+  RunStatusWatchRecord,
   SensorRunKeyReservation,
   StepRecord,
 } from './catalog';

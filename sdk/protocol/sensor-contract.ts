@@ -32,13 +32,31 @@ export const SENSOR = {
 export interface SensorWatchersInput {
   assetKeys: string[];
   location: string;
+  /**
+   * Set by runs whose plan has `notify.otherLocationRuns`: also return the run-status sensors of
+   * other locations monitoring this run (its location and job, `null` for an ad-hoc selection).
+   */
+  run?: { job: string | null };
 }
 
-/** A sensor of another location watching an asset of the run (registered in the shared catalog by that location's workers). */
-export interface SensorWatcher {
+/**
+ * A sensor of another location watching an asset of the run, or (with `runStatuses`) monitoring
+ * the run itself (registered in the shared catalog by that location's workers).
+ */
+export type SensorWatcher = AssetSensorWatcher | RunStatusSensorWatcher;
+
+/** A sensor of another location watching an asset the run may materialize. */
+export interface AssetSensorWatcher {
   location: string;
   sensor: string;
   assetKey: string;
+}
+
+/** A run-status sensor of another location monitoring the run, with the run outcomes it wants. */
+export interface RunStatusSensorWatcher {
+  location: string;
+  sensor: string;
+  runStatuses: RunStatusEvent['status'][];
 }
 
 /** Workflow id of a sensor: `stratum/sensor/<name>` (`stratum@<location>/sensor/<name>` in a named location). */
@@ -82,6 +100,8 @@ export interface RunStatusEvent {
   /** Job name or selection, as in the workflow id. */
   label: string;
   status: 'succeeded' | 'failed' | 'canceled';
+  /** The run's workspace location; absent for the default location (and in events of older runs). */
+  location?: string;
   assetKeys: string[];
   partitionKey: string | null;
   partitionRange: PlanPartitionRange | null;
@@ -118,4 +138,12 @@ export interface PlanNotifications {
    * signals them as it signals its own. Absent in older plans, which replay unchanged.
    */
   otherLocations?: true;
+  /**
+   * Set in plans of a named workspace location (by the planner since run-status sensors could
+   * monitor other locations): the same lookup also returns the run-status sensors of other
+   * locations monitoring this run (`monitoredLocations`, `monitorAllLocations`, `jobs: [{ location,
+   * job }]`), and the run signals those wanting its outcome when it ends. Absent in older plans,
+   * which replay unchanged.
+   */
+  otherLocationRuns?: true;
 }

@@ -88,7 +88,7 @@ test("down's worker registers the foreign assets its sensors watch in the shared
   expect(await t.catalog.sensorWatchers([ordersKey], down)).toEqual([]);
   // A plan of `up` asks for them: nothing of `down` is in `up`'s definitions.
   const plan = await upClient.plan({ selection: ordersKey });
-  expect(plan.notify).toEqual({ assetMaterialized: {}, runStatus: [], otherLocations: true });
+  expect(plan.notify).toEqual({ assetMaterialized: {}, runStatus: [], otherLocations: true, otherLocationRuns: true });
 });
 
 test("materializing up's asset triggers down's asset sensor run and eager run, on down's task queue", async () => {

@@ -5,6 +5,7 @@ import type { AnyJobDefinition } from '../../definitions/job';
 import type { RunConfigOf } from '../../definitions/run-config';
 import type { StepLogger } from '../../definitions/op-context';
 import type { SensorTrigger } from '../../protocol/sensor-contract';
+import type { WatchedRuns } from './run-status-monitoring';
 
 /** What every {@link RunRequest} may carry besides its target and config. */
 export interface RunRequestOptions {
@@ -111,8 +112,11 @@ export interface AnySensorDefinition {
   readonly target: { job: string } | { selection: string } | null;
   /** Asset keys whose materializations trigger it (asset sensors, eager automation). */
   readonly watchedAssets: readonly string[];
-  /** Run outcomes that trigger it (run-status sensors): jobs (`null`: every run) and statuses. */
-  readonly watchedRuns: { jobs: readonly string[] | null; statuses: readonly ('succeeded' | 'failed' | 'canceled')[] } | null;
+  /**
+   * Run outcomes that trigger it (run-status sensors): jobs of its own location (`null`: every
+   * run), statuses and, when it monitors runs of other workspace locations, `otherLocations`.
+   */
+  readonly watchedRuns: WatchedRuns | null;
   /** Checks the definition against the rest of the code location (targets and watched assets exist); throws a DefinitionError. */
   validate(definitions: Definitions): void;
   /** Runs the user's code for one trigger. */

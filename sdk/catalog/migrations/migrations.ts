@@ -3,6 +3,7 @@ import { CatalogSchemaError } from '../errors';
 import { assetChecksMigration } from './migration-4-asset-checks';
 import { planBlobsMigration } from './migration-6-plan-blobs';
 import { sensorWatchesMigration } from './migration-5-sensor-watches';
+import { runStatusWatchesMigration } from './migration-7-run-status-watches';
 import { dataVersionsMigration } from './migration-3-data-versions';
 import { sensorStateMigration } from './migration-2-sensor-state';
 import { writeTransaction, type CatalogDialect } from '../sql/write-transaction';
@@ -174,6 +175,7 @@ export const catalogMigrations: readonly CatalogMigration[] = [
   assetChecksMigration,
   sensorWatchesMigration,
   planBlobsMigration,
+  runStatusWatchesMigration,
 ];
 
 /**

@@ -141,6 +141,17 @@ export interface SensorWatchesTable {
   registered_at: number;
 }
 
+/** `stratum_run_status_watches`: runs of other locations a location's run-status sensors monitor (migration 7; `*`: every location or every run). */
+export interface RunStatusWatchesTable {
+  location: string;
+  sensor: string;
+  watched_location: string;
+  job: string;
+  /** Comma-separated run statuses (`succeeded,failed`). */
+  statuses: string;
+  registered_at: number;
+}
+
 /** `stratum_plan_blobs`: pages of plans too large for a workflow input, by content hash (migration 6). */
 export interface PlanBlobsTable {
   hash: string;
@@ -223,6 +234,7 @@ export interface CatalogDatabase {
   stratum_sensor_cursors: SensorCursorsTable;
   stratum_plan_blobs: PlanBlobsTable;
   stratum_sensor_watches: SensorWatchesTable;
+  stratum_run_status_watches: RunStatusWatchesTable;
   stratum_observations: ObservationsTable;
   stratum_observed_versions: ObservedVersionsTable;
   stratum_asset_check_results: AssetCheckResultsTable;

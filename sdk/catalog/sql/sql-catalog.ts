@@ -24,6 +24,8 @@ import type {
   RunWithSteps,
   SensorCursorRecord,
   SensorWatchRecord,
+  RunStatusWatch,
+  RunStatusWatchRecord,
   SensorRunKeyReservation,
   StepRecord,
   StepStatus,
@@ -563,8 +565,16 @@ export class SqlCatalog implements Catalog {
     await this.#write((trx) => sensorStore.setSensorCursor(trx, sensor, cursor, Date.now()));
   }
 
-  async registerSensorWatches(location: string, watches: readonly { sensor: string; assetKey: string }[]): Promise<void> {
-    await this.#write((trx) => watchStore.registerSensorWatches(trx, location, watches, Date.now()));
+  async registerSensorWatches(location: string, watches: readonly { sensor: string; assetKey: string }[], runStatusWatches: readonly RunStatusWatch[] = []): Promise<void> {
+    await this.#write(async (trx) => {
+      const now = Date.now();
+      await watchStore.registerSensorWatches(trx, location, watches, now);
+      await watchStore.registerRunStatusWatches(trx, location, runStatusWatches, now);
+    });
+  }
+
+  async runStatusWatchers(runLocation: string, job: string | null): Promise<RunStatusWatchRecord[]> {
+    return watchStore.runStatusWatchers(this.db, runLocation, job);
   }
 
   async sensorWatchers(assetKeys: readonly string[], exceptLocation?: string): Promise<SensorWatchRecord[]> {

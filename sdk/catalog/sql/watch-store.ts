@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { SensorWatchRecord } from '../catalog-records';
+import type { RunStatusWatch, RunStatusWatchRecord, SensorWatchRecord } from '../catalog-records';
 import { CatalogInputError } from '../errors';
 import type { CatalogDatabase } from './schema';
 
@@ -34,4 +34,52 @@ export async function sensorWatchers(db: Db, assetKeys: readonly string[], excep
     for (const r of await query.execute()) out.push({ location: r.location, sensor: r.sensor, assetKey: r.asset_key });
   }
   return out.sort((a, b) => a.location.localeCompare(b.location) || a.sensor.localeCompare(b.sensor) || a.assetKey.localeCompare(b.assetKey));
+}
+
+/** What `watched_location` and `job` hold for "every location" and "every run" (no location or job name can be `*`). */
+const ANY = '*';
+const RUN_STATUSES = new Set(['succeeded', 'failed', 'canceled']);
+
+/**
+ * Replaces a location's run-status watches with `watches`, inside a write transaction (the
+ * same one as its asset watches): runs of other locations its run-status sensors monitor.
+ */
+export async function registerRunStatusWatches(trx: Db, location: string, watches: readonly RunStatusWatch[], now: number): Promise<void> {
+  const rows = new Map<string, { location: string; sensor: string; watched_location: string; job: string; statuses: string; registered_at: number }>();
+  for (const w of watches) {
+    const statuses = Array.isArray(w.statuses) ? [...new Set(w.statuses)].sort() : [];
+    if (!w.sensor || w.watchedLocation === '' || w.watchedLocation === ANY || w.job === '' || w.job === ANY || statuses.length === 0 || statuses.some((s) => !RUN_STATUSES.has(s))) {
+      throw new CatalogInputError(
+        `A run-status watch of location "${location}" needs a sensor name, a location name or null (every location), a job name or null (every run) and statuses among succeeded, failed, canceled; got ${JSON.stringify(w)}.`,
+      );
+    }
+    const row = { location, sensor: w.sensor, watched_location: w.watchedLocation ?? ANY, job: w.job ?? ANY, statuses: statuses.join(','), registered_at: now };
+    rows.set(`${row.sensor}\u0000${row.watched_location}\u0000${row.job}`, row);
+  }
+  await trx.deleteFrom('stratum_run_status_watches').where('location', '=', location).execute();
+  const values = [...rows.values()];
+  for (let i = 0; i < values.length; i += KEYS_PER_QUERY) await trx.insertInto('stratum_run_status_watches').values(values.slice(i, i + KEYS_PER_QUERY)).execute();
+}
+
+/**
+ * The run-status sensors of other locations monitoring a run of `runLocation` and `job`: rows for
+ * every location or that one, and every run or that job. One record per sensor (statuses merged),
+ * ordered by location and sensor.
+ */
+export async function runStatusWatchers(db: Db, runLocation: string, job: string | null): Promise<RunStatusWatchRecord[]> {
+  const rows = await db
+    .selectFrom('stratum_run_status_watches')
+    .select(['location', 'sensor', 'statuses'])
+    .where('watched_location', 'in', [ANY, runLocation])
+    .where('job', 'in', job === null ? [ANY] : [ANY, job])
+    .where('location', '<>', runLocation)
+    .execute();
+  const bySensor = new Map<string, RunStatusWatchRecord>();
+  for (const r of rows) {
+    const key = `${r.location}\u0000${r.sensor}`;
+    const record = bySensor.get(key) ?? { location: r.location, sensor: r.sensor, statuses: [] };
+    for (const s of r.statuses.split(',') as RunStatusWatchRecord['statuses']) if (!record.statuses.includes(s)) record.statuses.push(s);
+    bySensor.set(key, record);
+  }
+  return [...bySensor.values()].sort((a, b) => a.location.localeCompare(b.location) || a.sensor.localeCompare(b.sensor));
 }
