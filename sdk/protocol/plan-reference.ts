@@ -16,16 +16,20 @@ export const PLAN_INLINE_MAX_BYTES = 256 * 1_024;
 export const PLAN_PAGE_MAX_BYTES = 448 * 1_024;
 /**
  * Most stored plan (its pages together) a run takes by reference: every workflow run of it reads
- * the whole plan into the first events of its history, which workers and clients fetch in pages
- * of events that gRPC limits to 4 MB, so larger plans are refused. About 25,000 typical steps.
+ * the whole plan into its history, which stays under {@link RUN_CONTINUE_AS_NEW_BYTES}, so larger
+ * plans are refused. About 15,000 typical steps.
  */
-export const PLAN_REFERENCE_MAX_BYTES = 3 * 1_024 * 1_024;
+export const PLAN_REFERENCE_MAX_BYTES = 2 * 1_024 * 1_024;
 /** Above this much JSON the run's result (and the failure's details) is compact: see {@link RunResultSummary}. */
 export const RESULT_INLINE_MAX_BYTES = 256 * 1_024;
 /** A run by reference continues-as-new once its history has this many events (Temporal fails a run at 51,200). */
 export const RUN_CONTINUE_AS_NEW_EVENTS = 10_000;
-/** …or this many bytes of history (Temporal fails a run at 50 MB); the fetched plan counts. */
-export const RUN_CONTINUE_AS_NEW_BYTES = 24 * 1_024 * 1_024;
+/**
+ * …or this many bytes of history (Temporal fails a run at 50 MB; the fetched plan counts): clients
+ * (`fetchHistory`: `runs show`, re-execution, catalog rebuild) read history in pages the server
+ * may make as large as the whole history, and gRPC refuses messages past 4 MB by default.
+ */
+export const RUN_CONTINUE_AS_NEW_BYTES = 3.5 * 1_024 * 1_024;
 /** Outcomes of steps that did not succeed listed in a compact result; the rest are counted. */
 export const MAX_LISTED_OUTCOMES = 500;
 /** Characters of a step's error kept in a compact result (the catalog has the whole message). */
@@ -240,7 +244,7 @@ export function planSizeProblems(plan: Plan): string[] {
   if (total > PLAN_REFERENCE_MAX_BYTES) {
     problems.push(
       `the plan is ${formatBytes(total)} stored (${plan.steps.length} steps), over the ${formatBytes(PLAN_REFERENCE_MAX_BYTES)} one run can take: each workflow run reads the whole plan ` +
-        'into the start of its history, which workers and clients read as one gRPC message of at most 4 MB. ' +
+        'into its history, which must stay readable as one 4 MB gRPC message. ' +
         'Split it: materialize a smaller selection per run, or backfill partitioned assets (one child run per partition)',
     );
   }

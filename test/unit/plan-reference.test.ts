@@ -51,7 +51,7 @@ describe('plan pages', () => {
 describe('what a plan by reference cannot take', () => {
   test.each([
     ['a step whose config passes a page', plan([step(0, { blob: 'x'.repeat(PLAN_PAGE_MAX_BYTES) })]), /step unit\/asset_0 is .*limit\.blobSize\.error.*by reference/],
-    ['a plan past 3 MiB stored', plan(Array.from({ length: Math.ceil(PLAN_REFERENCE_MAX_BYTES / 400) }, (_, i) => step(i, { query: `select * from t${i}`.padEnd(400, ' ') }))), /over the 3\.0 MB one run can take.*4 MB.*Split it/],
+    ['a plan past 2 MiB stored', plan(Array.from({ length: Math.ceil(PLAN_REFERENCE_MAX_BYTES / 400) }, (_, i) => step(i, { query: `select * from t${i}`.padEnd(400, ' ') }))), /over the 2\.0 MB one run can take.*4 MB.*Split it/],
   ])('%s is refused, naming the limit and the fix', (_name, p, message) => {
     expect(planSizeProblems(p).join('\n')).toMatch(message);
   });
