@@ -11,10 +11,13 @@
  *    partitions × 3 assets per variant (target × worker count), `maxConcurrent` 64, the six
  *    variants interleaved over `CLUSTER_BENCH_ROUNDS` (default 2) rounds, each round in a rotated
  *    order; asset-partitions/s, median per variant.
- * 2. **Per-step overhead** (bench/overhead.ts's measurement) on both targets, when available.
+ * 2. **Per-step overhead** (bench/overhead.ts's measurement, `CLUSTER_BENCH_OVERHEAD_ROUNDS`,
+ *    default 3): a 100-step chain and a 200-step fan-out in Stratum's default and local modes and
+ *    in plain Temporal code (activities, local activities), interleaved, on both targets.
  * 3. **Large work on the cluster** (skipped with `--skip-large`): one 10,000-step run (100 chains
- *    of 100 assets) and a 100,000-partition backfill (hourly, 1,000 partitions per child run), on
- *    the 4-worker queue, with wall time, workflow runs, history length and the largest payload.
+ *    of 100 assets; `CLUSTER_BENCH_STEPS`) and a 100,000-partition backfill (hourly, 1,000
+ *    partitions per child run; `CLUSTER_BENCH_HOURS`), on the 4-worker queue, with wall time,
+ *    workflow runs, history length and the largest payload.
  *
  * The machine's load average is printed before and after. Ends with one JSON line
  * `{"bench":"cluster",…}`.
@@ -30,12 +33,19 @@ import type { Catalog } from '../sdk/catalog';
 import { startTemporalCluster, StratumWorkerProcess, type TemporalCluster } from '../test/harness/cluster';
 import { median } from './bench-env';
 import { DAILY_START } from './backfill-defs';
+import { HOURLY_FROM, STEP_COUNT } from './cluster-defs';
+import { historyFigures, type HistoryFigures } from './history-figures';
+import { describeOverhead, measureOverhead, type OverheadFigures } from './overhead';
 
 const defsPath = path.join(__dirname, 'cluster-defs.ts');
 const WORKER_COUNTS = [1, 2, 4] as const;
 const PARTITIONS = Number(process.env.CLUSTER_BENCH_PARTITIONS ?? 200);
 const ROUNDS = Number(process.env.CLUSTER_BENCH_ROUNDS ?? 2);
 const MAX_CONCURRENT = 64;
+/** Rounds of the per-step overhead measurement on each target. */
+const OVERHEAD_ROUNDS = Number(process.env.CLUSTER_BENCH_OVERHEAD_ROUNDS ?? 3);
+/** Hourly partitions of the large backfill. */
+const HOURS = Number(process.env.CLUSTER_BENCH_HOURS ?? 100_000);
 const DAILY_ASSETS = 3;
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -84,6 +94,67 @@ async function backfillOnce(target: BenchTarget, workers: number, from: string, 
     throw new Error(`${target.name} with ${workers} worker(s): backfill ${result.backfillId} ended ${result.status} with ${result.done}/${expected} done, ${result.failed} failed`);
   }
   return { wallMs, assetPartitionsPerSec: round1(expected / (wallMs / 1000)) };
+}
+
+/** `2012-01-01-00:00` plus `hours` hours, in the hourly partitions' key format. */
+function hourKey(from: string, hours: number): string {
+  const start = Date.parse(`${from.slice(0, 10)}T${from.slice(11)}:00Z`);
+  const iso = new Date(start + hours * 3_600_000).toISOString();
+  return `${iso.slice(0, 10)}-${iso.slice(11, 16)}`;
+}
+
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+const historyLine = (h: HistoryFigures) =>
+  `${h.workflowRuns} workflow run${h.workflowRuns > 1 ? 's' : ''}, history ${h.maxEvents} events at most (${h.totalEvents} in all, ${kib(h.maxHistoryBytes)} at most), largest payload ${kib(h.largestPayloadBytes)} (${h.largestPayload})`;
+
+/** Figures of the large runs on the cluster. */
+interface LargeFigures {
+  stepRun: { steps: number; planBytes: number; status: string; wallMs: number; msPerStep: number; stepsRecorded: number; history: HistoryFigures };
+  hundredK: { partitions: number; status: string; wallMs: number; runs: number; done: number; failed: number; materialized: number; assetPartitionsPerSec: number; parent: HistoryFigures };
+}
+
+/** A 10,000-step run and a 100,000-partition backfill on the cluster's 4-worker queue. */
+async function runLarge(cluster: TemporalCluster, stratum: StratumClient): Promise<LargeFigures> {
+  log('');
+  const plan = await stratum.plan({ selection: 'group:steps', maxConcurrent: 100 });
+  const planBytes = Buffer.byteLength(JSON.stringify(plan));
+  log(`Large 1: a ${plan.steps.length}-step run (100 chains, maxConcurrent 100, plan ${kib(planBytes)}) on 4 workers…`);
+  let started = Date.now();
+  const run = await stratum.startPlan(plan);
+  const result = await run.result();
+  const runWallMs = Date.now() - started;
+  const recorded = await cluster.catalog.getRun(plan.runId);
+  const stepsRecorded = recorded?.steps.filter((s) => s.status === 'succeeded').length ?? 0;
+  const runHistory = await historyFigures(cluster.client, run.workflowId);
+  log(`  ${result.status} in ${secs(runWallMs)} (${(runWallMs / plan.steps.length).toFixed(1)} ms/step), ${historyLine(runHistory)}; catalog: ${stepsRecorded}/${plan.steps.length} steps succeeded`);
+
+  const partitions = HOURS;
+  const to = hourKey(HOURLY_FROM, partitions - 1);
+  log(`Large 2: a backfill of ${partitions.toLocaleString('en')} hourly partitions (${HOURLY_FROM} to ${to}, 1,000 per child run) on 4 workers…`);
+  started = Date.now();
+  const backfill = await stratum.startBackfill({ selection: 'group:hundred_k', partitions: { from: HOURLY_FROM, to }, maxConcurrent: 8 });
+  const progress = await backfill.result();
+  const backfillWallMs = Date.now() - started;
+  const parent = await historyFigures(cluster.client, backfill.workflowId);
+  const materialized = (await cluster.catalog.partitionSummary('hundred_k/tick')).materialized;
+  log(
+    `  ${progress.status} in ${secs(backfillWallMs)}: ${progress.done} done, ${progress.failed} failed in ${progress.runs ?? '?'} child runs, ` +
+      `${round1(partitions / (backfillWallMs / 1000))} asset-partitions/s; parent: ${historyLine(parent)}; catalog: ${materialized}/${partitions} partitions materialized`,
+  );
+  return {
+    stepRun: { steps: plan.steps.length, planBytes, status: result.status, wallMs: runWallMs, msPerStep: round1(runWallMs / plan.steps.length), stepsRecorded, history: runHistory },
+    hundredK: {
+      partitions,
+      status: progress.status,
+      wallMs: backfillWallMs,
+      runs: progress.runs ?? 0,
+      done: progress.done,
+      failed: progress.failed,
+      materialized,
+      assetPartitionsPerSec: round1(partitions / (backfillWallMs / 1000)),
+      parent,
+    },
+  };
 }
 
 export async function runBench(): Promise<void> {
@@ -151,6 +222,17 @@ export async function runBench(): Promise<void> {
       log(`  ${target.name.padEnd(28)}${cells.join('  ')}`);
     }
 
+    // 2. Per-step overhead on each target (bench/overhead.ts: Stratum's two modes against plain Temporal code, interleaved).
+    const overhead: OverheadFigures[] = [];
+    for (const target of targets) {
+      log('');
+      const figures = await measureOverhead({ name: target.name === 'cluster' ? 'cluster' : 'dev server', address: target.address, namespace: 'default', catalog: cluster.catalogUrl }, { rounds: OVERHEAD_ROUNDS });
+      for (const line of describeOverhead(figures)) log(line);
+      overhead.push(figures);
+    }
+
+    const large = skipLarge ? null : await runLarge(cluster, targets[0]!.stratum.get(4)!);
+
     const loadAfter = load();
     log(`Load average after: ${loadAfter}`);
     log(
@@ -162,7 +244,10 @@ export async function runBench(): Promise<void> {
         clusterStartMs: cluster.timings.total,
         loadBefore,
         loadAfter,
-        skipLarge,
+        overhead: Object.fromEntries(overhead.map((f) => [f.target === 'cluster' ? 'cluster' : 'dev', { chainStepMs: f.chainStepMs, fanoutPerStepMs: f.fanoutPerStepMs, ratios: f.ratios }])),
+        steps: STEP_COUNT,
+        stepRun: large?.stepRun ?? null,
+        hundredK: large?.hundredK ?? null,
       }),
     );
   } finally {
