@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -45,5 +45,17 @@ describe('filesystem IO manager', () => {
     const io = filesystemIOManager({ baseDir });
     await expect(io.store(slot('a', null), { n: NaN })).rejects.toThrow(/n is NaN/);
     expect(await io.has(slot('a', null))).toBe(false);
+  });
+
+  test('a folder removed after the manager made it is made again by the next store', async () => {
+    const baseDir = mkdtempSync(path.join(tmpdir(), 'stratum-io-'));
+    const io = filesystemIOManager({ baseDir });
+    await io.store(slot('sales/orders', '2024-03-01'), { day: 1 });
+    rmSync(path.join(baseDir, 'assets'), { recursive: true, force: true });
+    await Promise.all([io.store(slot('sales/orders', '2024-03-02'), { day: 2 }), io.store(slot('sales/orders', '2024-03-03'), { day: 3 })]);
+    expect(await io.load(slot('sales/orders', '2024-03-02'))).toEqual({ day: 2 });
+    expect(await io.load(slot('sales/orders', '2024-03-03'))).toEqual({ day: 3 });
+    expect(await io.has(slot('sales/orders', '2024-03-01'))).toBe(false);
+    expect(filesUnder(baseDir).map((f) => path.basename(f)).sort()).toEqual(['2024-03-02.json', '2024-03-03.json']);
   });
 });
