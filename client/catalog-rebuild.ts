@@ -8,9 +8,7 @@ import type { Catalog, MaterializationInput } from '../sdk/catalog';
 import type { Definitions } from '../sdk/definitions/definitions';
 import { RUN_FAILED_ERROR_TYPE, type Plan, type RunResult, type StepActivityResult, type StepOutcome } from '../sdk/protocol/plan';
 import { decodePlanSteps, isPlanReference, type PlanPage, type PlanReference } from '../sdk/protocol/plan-reference';
-
-/** Failure type of a check step whose blocking error check failed; its details carry the step's result. */
-const ASSET_CHECK_FAILED = 'AssetCheckFailedError';
+import { LOCAL_ACTIVITY_MARKER, stepResultsOf } from './history-step-results';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
@@ -55,8 +53,8 @@ interface Write {
 /**
  * Re-creates the catalog from Temporal workflow history: the proof that history is the source of
  * truth. Finds Stratum's executions through the `StratumKind` search attribute, reads each one's
- * plan (its start input), step results (completed step activities carry the materialization
- * records) and outcome (the run result in its completion or failure), and replays them through
+ * plan (its start input), step results (completed step activities, regular or local, carry the
+ * materialization records; see ./history-step-results) and outcome (the run result in its completion or failure), and replays them through
  * the same bookkeeping code the workers use, in time order.
  */
 export async function rebuildCatalog(options: RebuildCatalogOptions): Promise<RebuildReport> {
@@ -79,12 +77,9 @@ export async function rebuildCatalog(options: RebuildCatalogOptions): Promise<Re
       report.skipped.push({ workflowId: execution.workflowId, reason: error instanceof Error ? error.message : String(error) });
       continue;
     }
-    const scheduled = new Map<string, HistoryEvent>();
-    for (const event of events) if (event.activityTaskScheduledEventAttributes) scheduled.set(String(event.eventId), event);
-
     if (execution.type === 'backfill') {
       report.backfills += 1;
-      for (const event of scheduled.values()) {
+      for (const event of events.filter((e) => e.activityTaskScheduledEventAttributes)) {
         const attributes = event.activityTaskScheduledEventAttributes!;
         if (attributes.activityType?.name === BACKFILL.unitsBlockedActivity) {
           const blocked = await decode<BackfillUnitsBlockedInput>(attributes.input);
@@ -110,22 +105,7 @@ export async function rebuildCatalog(options: RebuildCatalogOptions): Promise<Re
       continue;
     }
     report.runs += 1;
-    const stepResults: StepActivityResult[] = [];
-    const checkResults: StepActivityResult[] = [];
-    for (const event of events) {
-      const completed = event.activityTaskCompletedEventAttributes;
-      const failed = event.activityTaskFailedEventAttributes;
-      const type = scheduled.get(String((completed ?? failed)?.scheduledEventId))?.activityTaskScheduledEventAttributes?.activityType?.name;
-      if (!type || !plan.steps.some((s) => s.key === type)) continue;
-      if (completed) stepResults.push(await decode<StepActivityResult>(completed.result));
-      // A failing blocking check fails its step; the failure's details carry the check results.
-      let failure = failed?.failure;
-      while (failure && failure.applicationFailureInfo?.type !== ASSET_CHECK_FAILED) failure = failure.cause;
-      if (failure?.applicationFailureInfo) {
-        const result = await decode<StepActivityResult | undefined>(failure.applicationFailureInfo.details).catch(() => undefined);
-        if (result) checkResults.push(result);
-      }
-    }
+    const { succeeded: stepResults, failedChecks: checkResults } = await stepResultsOf(events, plan, decode);
     for (const step of stepResults) {
       for (const o of step.observations ?? []) {
         report.observations += 1;
@@ -249,11 +229,13 @@ async function runResultOf(
 }
 
 /**
- * Local activity markers do not name their activity type in a stable field; a run workflow's first
- * local activity is always `startRun`, so any marker means the run was recorded as started.
+ * A run workflow's first local activity is always `startRun`, and nothing else runs before it
+ * completes (local steps included), so any local activity marker means the run was recorded as
+ * started. (A segment of a run continued-as-new does not call `startRun` again but records
+ * `stratum.recordRunSteps` or `finishRun`.)
  */
 function isLocalActivityMarker(event: HistoryEvent): boolean {
-  return event.markerRecordedEventAttributes?.markerName === 'core_local_activity';
+  return event.markerRecordedEventAttributes?.markerName === LOCAL_ACTIVITY_MARKER;
 }
 
 function eventTime(event: HistoryEvent): number {

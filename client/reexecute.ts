@@ -1,19 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
-import type { temporal } from '@temporalio/proto';
 import type { Catalog } from '../sdk/catalog';
 import type { Definitions } from '../sdk/definitions/definitions';
 import { SensorRunTags } from '../sdk/automation/sensors/sensor-run-tags';
 import { definitionsHash } from '../sdk/planning/definitions-hash';
 import type { Plan, PlanStep } from '../sdk/protocol/plan';
 import { findPlan } from './catalog-rebuild';
+import { succeededStepKeys } from './history-step-results';
 import { ReexecutionRefusedError } from './client-errors';
 import { resolveRun } from './find-run';
 import type { RunHandle } from './run-handle';
 import { startRun } from './start-run';
-
-type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
 /** Tags Stratum puts on a re-execution, naming the run it repeats. */
 export const ReexecutionTags = {
@@ -71,7 +69,7 @@ export async function reexecuteRun(ctx: ReexecuteContext, run: string, options: 
     decodeFromPayloadsAtIndex<T>(ctx.client.options.loadedDataConverter, index, (payloads?.payloads ?? []) as never);
   const parent = await findPlan(events, decode);
   if (!parent) throw new ReexecutionRefusedError(run, `its workflow ${workflowId} holds no Stratum plan (it skipped, or is not a run).`);
-  const plan = reexecutionPlan(parent, succeededSteps(events, parent), { fromFailure: options.fromFailure ?? false, runId: options.runId ?? randomUUID() });
+  const plan = reexecutionPlan(parent, succeededStepKeys(events, parent), { fromFailure: options.fromFailure ?? false, runId: options.runId ?? randomUUID() });
   if (plan.steps.length === 0) {
     throw new ReexecutionRefusedError(run, 'every step succeeded, so there is nothing to re-execute from failure. Re-execute the whole run instead (drop --from-failure / fromFailure).');
   }
@@ -126,23 +124,6 @@ export function reexecutionPlan(parent: Plan, succeeded: ReadonlySet<string>, op
       [ReexecutionTags.strategy]: options.fromFailure ? 'from-failure' : 'all',
     },
   };
-}
-
-/** Step keys of the plan whose activity completed in this history. */
-export function succeededSteps(events: HistoryEvent[], plan: Plan): Set<string> {
-  const keys = new Set(plan.steps.map((s) => s.key));
-  const scheduled = new Map<string, string>();
-  const done = new Set<string>();
-  for (const event of events) {
-    const type = event.activityTaskScheduledEventAttributes?.activityType?.name;
-    if (type && keys.has(type) && event.eventId != null) scheduled.set(String(event.eventId), type);
-    const completed = event.activityTaskCompletedEventAttributes;
-    if (completed?.scheduledEventId != null) {
-      const key = scheduled.get(String(completed.scheduledEventId));
-      if (key) done.add(key);
-    }
-  }
-  return done;
 }
 
 async function workflowIdOf(ctx: ReexecuteContext, run: string): Promise<string> {

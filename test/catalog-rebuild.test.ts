@@ -74,3 +74,38 @@ test('the catalog rebuilt from workflow history equals the one the workers wrote
   expect(badAge.code).toBe(2);
   expect(badAge.stderr).toContain('is not a duration');
 });
+
+test('a catalog written by runs in local mode (steps as local activity markers) rebuilds identical', async () => {
+  const l = await startTestStratum(defs, { prefix: 'rebuild-local' });
+  try {
+    await l.stratum.materialize({ selection: 'rebuild/orders, rebuild/flaky', executionMode: 'local' });
+    await expect(l.stratum.materialize({ selection: 'rebuild/broken+', executionMode: 'local' })).rejects.toBeInstanceOf(RunFailedError);
+    await l.stratum.materialize({ selection: 'rebuild/feed', executionMode: 'local' });
+    await l.stratum.materialize({ selection: 'rebuild/daily', partitionKey: '2024-03-02', executionMode: 'local' });
+    // Its blocking check (always a regular activity) fails after the local step materialized the partition.
+    await expect(l.stratum.materialize({ selection: 'rebuild/daily', partitionKey: '2024-03-04', executionMode: 'local' })).rejects.toBeInstanceOf(RunFailedError);
+    await expect(l.stratum.materialize({ selection: 'rebuild/daily', partitionKey: '2024-03-03', executionMode: 'local' })).rejects.toBeInstanceOf(RunFailedError);
+    const original = await snapshotCatalog(l.catalog);
+    expect(original.materializations.map((m) => `${m.assetKey}:${m.partitionKey ?? '-'}`).sort()).toEqual([
+      'rebuild/daily:2024-03-02', 'rebuild/daily:2024-03-04', 'rebuild/flaky:-', 'rebuild/orders:-',
+    ]);
+    expect(original.observations.map((o) => o.assetKey)).toEqual(['rebuild/feed']);
+
+    const rebuilt: Catalog = await openCatalog(path.join(l.tmpDir, 'rebuilt.db'));
+    try {
+      const report = await rebuildCatalog({ client: l.client, definitions: defs, into: rebuilt, filter: `TaskQueue = '${l.taskQueue}'` });
+      expect(report).toMatchObject({ runs: 6, running: 0, skipped: [], materializations: 4, observations: 1, checkResults: 3 });
+      expect(diffSnapshots(original, await snapshotCatalog(rebuilt))).toEqual([]);
+    } finally {
+      await rebuilt.close();
+    }
+    const cli = await runStratum(['catalog', 'rebuild', '--defs', path.join(__dirname, 'fixtures', 'rebuild-defs.ts'), '--into', path.join(l.tmpDir, 'rebuilt-by-cli.db'), '--query', `TaskQueue = '${l.taskQueue}'`], {
+      TEMPORAL_ADDRESS: testTemporalAddress(),
+      STRATUM_CATALOG: path.join(l.tmpDir, 'catalog.db'),
+    });
+    expect(cli.stdout).toContain('identical to the current catalog');
+    expect(cli.code).toBe(0);
+  } finally {
+    await l.stop();
+  }
+});

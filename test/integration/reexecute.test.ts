@@ -74,6 +74,23 @@ test('an asset chain re-executed from failure runs only the failed and skipped s
   expect(again.plan.tags[ReexecutionTags.rootRun]).toBe(original.plan.runId);
 }, 90_000);
 
+test('a run in local mode re-executed from failure runs only the failed step and its downstream step', async () => {
+  const original = await failedRun({ selection: 'rx/first*', executionMode: 'local' });
+  expect(calls()).toEqual(['first', 'middle']);
+  expect(original.plan.steps.map((s) => s.execution)).toEqual(['local', 'local', 'local']);
+  reset(false);
+  // Its steps' results are local activity markers in history, not completed activities.
+  const retry = await t.stratum.reexecuteRun(original.plan.runId, { fromFailure: true });
+  const result = await retry.result();
+  expect(result.status).toBe('succeeded');
+  expect(calls()).toEqual(['middle', 'last']);
+  expect(retry.plan.steps.map((s) => [s.key, s.execution])).toEqual([
+    ['rx/middle', 'local'],
+    ['rx/last', 'local'],
+  ]);
+  expect(fs.readFileSync(path.join(dir, 'storage', 'assets', 'rx', 'last', '__all__.json'), 'utf8')).toContain('answer 42');
+}, 90_000);
+
 test('a job re-executed from failure reads the original run\'s op output', async () => {
   const original = await failedRun({ job: 'rx_etl' });
   expect(calls()).toEqual(['extract', 'transform']);
