@@ -47,6 +47,8 @@ const OVERHEAD_ROUNDS = Number(process.env.CLUSTER_BENCH_OVERHEAD_ROUNDS ?? 3);
 /** Hourly partitions of the large backfill. */
 const HOURS = Number(process.env.CLUSTER_BENCH_HOURS ?? 100_000);
 const DAILY_ASSETS = 3;
+/** Daily partitions that exist today (from DAILY_START). */
+const DAILY_WINDOWS = Math.floor((Date.now() - Date.parse(`${DAILY_START}T00:00:00Z`)) / 86_400_000);
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -204,7 +206,8 @@ export async function runBench(): Promise<void> {
       const order = variants.map((_, i) => variants[(i + r) % variants.length]!);
       if (r % 2 === 1) order.reverse();
       for (const { target, workers } of order) {
-        const offset = 10 + (r * variants.length + samples.length) * PARTITIONS;
+        // A fresh window per backfill (wrapping round before today's partitions end).
+        const offset = 10 + ((samples.length * PARTITIONS) % Math.max(PARTITIONS, DAILY_WINDOWS - 10 - PARTITIONS));
         const figures = await backfillOnce(target, workers, dayKey(offset), dayKey(offset + PARTITIONS - 1), PARTITIONS);
         samples.push({ target: target.name, workers, round: r, ...figures });
         log(`  round ${r + 1}: ${target.name.padEnd(7)} ${workers} worker${workers > 1 ? 's' : ' '}: ${String(figures.assetPartitionsPerSec).padStart(6)} asset-partitions/s (${secs(figures.wallMs)}), load ${load()}`);
