@@ -6,6 +6,7 @@ import { defaultMappingFor, samePartitions, type PartitionContext, type Partitio
 import type { Plan, PlanPartitionRange } from '../protocol/plan';
 import { definitionsHash } from './definitions-hash';
 import { backfillKeysFor } from './backfill-keys';
+import { longestKeyBytes, rangeStepLimit } from './range-step-limit';
 
 /** One asset partition of a backfill: a step × a partition (or a range under a backfill policy, or the unpartitioned asset). */
 export interface BackfillNode {
@@ -45,6 +46,12 @@ export interface BackfillGraph {
  * days) starts a unit of its own. `partition` grouping: one unit per partitions definition and
  * partition, as backfills ran before.
  *
+ * A step with a backfill policy covers a range per node (`singleRunBackfill()`: the whole
+ * backfill; `multiRunBackfill(n)`: n partitions), but never more partitions than its result can
+ * list within Temporal's payload limit (`rangeStepLimit`, about 4,000 daily partitions for a
+ * typical asset): a longer range is split into nodes of at most that many, the same for every
+ * step of one partitions definition.
+ *
  * @throws InvalidRunRequestError for unknown keys, a reversed range, or (`partition` grouping) units that would wait for each other.
  */
 export function backfillGraph(definitions: Definitions, plan: Plan, request: { partitions: BackfillPartitions; grouping: BackfillGrouping }, ctx: PartitionContext): BackfillGraph {
@@ -59,6 +66,20 @@ export function backfillGraph(definitions: Definitions, plan: Plan, request: { p
   };
   const partitioned = specs.map((s) => s.partitions).filter((p): p is PartitionsDefinition => p !== null);
   const keysByDefinition = new Map<number, string[]>();
+  // The most partitions per range step of one partitions definition: the smallest limit among its
+  // steps with a backfill policy, so steps of one definition keep the same ranges (and units).
+  const capByDefinition = new Map<number, number>();
+  const rangeStepsCap = (definition: number, partitions: PartitionsDefinition, keys: readonly string[]): number => {
+    let cap = capByDefinition.get(definition);
+    if (cap === undefined) {
+      const keyBytes = longestKeyBytes(keys);
+      cap = Math.min(
+        ...specs.filter((s) => s.backfillPolicy !== null && s.partitions !== null && samePartitions(s.partitions, partitions)).map((s) => rangeStepLimit(definitions, s, keyBytes).maxPartitions),
+      );
+      capByDefinition.set(definition, cap);
+    }
+    return cap;
+  };
 
   // Nodes, step by step.
   const nodes: BackfillNode[] = [];
@@ -73,7 +94,9 @@ export function backfillGraph(definitions: Definitions, plan: Plan, request: { p
       let keys = keysByDefinition.get(definition);
       if (!keys) keysByDefinition.set(definition, (keys = backfillKeysFor(spec.partitions, partitioned, request.partitions, ctx)));
       const policy = spec.backfillPolicy;
-      const chunk = policy === null ? 1 : policy.kind === 'single-run' ? Math.max(1, keys.length) : policy.maxPartitionsPerRun;
+      // A range step returns a record per partition: a range past what its result can hold is split (see rangeStepsCap).
+      const wanted = policy === null ? 1 : policy.kind === 'single-run' ? Math.max(1, keys.length) : policy.maxPartitionsPerRun;
+      const chunk = policy === null ? 1 : Math.min(wanted, rangeStepsCap(definition, spec.partitions, keys));
       for (let i = 0; i < keys.length; i += chunk) {
         const chunkKeys = keys.slice(i, i + chunk);
         const index = nodes.length;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Definitions } from '../definitions/definitions';
-import { ConfigValidationError, InvalidRunRequestError, UnknownSelectionError } from '../errors';
+import { ConfigValidationError, InvalidRunRequestError, RequestOverLimitError, UnknownSelectionError } from '../errors';
 import { withCheckSteps, type PlanChecksMode } from './check-steps';
 import { AssetJobDefinition } from '../definitions/job';
 import { withPlanNotifications } from './plan-notifications';
@@ -14,6 +14,7 @@ import type { StepSpec } from '../definitions/step-spec';
 import { suggestSimilar } from '../errors/suggest';
 import { zodProblems } from '../errors/zod-problems';
 import { checkPlanLimits, checkRequestLimits } from './temporal-limits-check';
+import { longestKeyBytes, rangeStepLimit, rangeStepProblem } from './range-step-limit';
 import { locationOf } from '../definitions/location';
 import { isNamedLocation } from '../protocol/location';
 import { LocalExecutionRefusedError, validateExecutionMode, type StepExecutionMode } from '../definitions/execution-mode';
@@ -67,7 +68,7 @@ export function createPlan(defs: Definitions, request: PlanRequest): Plan {
   const target = resolveTarget(defs, request);
   const specs = target.stepKeys.map((key) => defs.steps.get(key)!);
   const inPlan = new Set(target.stepKeys);
-  const partition = request.deferPartition ? { key: null, range: null, label: null } : resolvePartition(specs, request);
+  const partition = request.deferPartition ? { key: null, range: null, label: null } : resolvePartition(defs, specs, request);
   const checksOnly = request.checks === 'only';
   const configs = checksOnly ? new Map<string, unknown>() : resolveConfig(specs, { ...target.defaultConfig, ...(request.config ?? {}) }, target.configKeyOf);
 
@@ -200,7 +201,13 @@ function dependenciesOf(defs: Definitions, spec: StepSpec, inPlan: Set<string>):
   return [...deps];
 }
 
-function resolvePartition(specs: StepSpec[], request: PlanRequest): { key: string | null; range: PlanPartitionRange | null; label: string | null } {
+/**
+ * The run's partition key or range, validated against every partitioned step's partitions. A range
+ * one step cannot cover (its result would pass the payload limit) is refused here.
+ *
+ * @throws RequestOverLimitError naming each asset whose range step would return too much.
+ */
+function resolvePartition(defs: Definitions, specs: StepSpec[], request: PlanRequest): { key: string | null; range: PlanPartitionRange | null; label: string | null } {
   const partitioned = specs.filter((s) => s.partitions !== null);
   const key = request.partitionKey ?? null;
   const range = request.partitionRange ?? null;
@@ -218,10 +225,17 @@ function resolvePartition(specs: StepSpec[], request: PlanRequest): { key: strin
     );
   }
   const ctx = request.partitionContext ?? { now: new Date() };
+  const overLimit: string[] = [];
   for (const spec of partitioned) {
-    if (key !== null) spec.partitions!.validateKey(key, ctx);
-    else spec.partitions!.keysInRange(range!.from, range!.to, ctx);
+    if (key !== null) {
+      spec.partitions!.validateKey(key, ctx);
+      continue;
+    }
+    const keys = spec.partitions!.keysInRange(range!.from, range!.to, ctx);
+    const problem = rangeStepProblem(spec, range!, keys.length, rangeStepLimit(defs, spec, longestKeyBytes(keys)));
+    if (problem) overLimit.push(problem);
   }
+  if (overLimit.length > 0) throw new RequestOverLimitError(overLimit);
   return { key, range, label: key ?? `${range!.from}...${range!.to}` };
 }
 

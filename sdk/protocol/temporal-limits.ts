@@ -52,3 +52,52 @@ export function activityTypeProblem(activityType: string): string | null {
     `(${TEMPORAL_LIMITS.id.setting}), so the server refuses to schedule it. Shorten the asset or op key; definitions with such keys are refused when they load`
   );
 }
+
+/**
+ * What a step over a partition range returns: one record per asset and partition in its
+ * activity result (`StepActivityResult.materializations`, or one check result per partition for
+ * a check step), which must fit {@link TEMPORAL_LIMITS}`.payload`. Measured with the in-memory IO
+ * manager and no metadata: 176 B a record plus its asset key and partition key twice (the key and
+ * the storage location), plus 89 B and the upstream's asset and partition key per upstream asset
+ * (`inputDataVersions`); e.g. 244 B for `analytics/events`, 371 B for `analytics/cleaned_events`
+ * reading it, 337 B in `npm run bench -- large-plans` (2,500 partitions, an 823 KiB result). The
+ * planner refuses (or a backfill splits) a range that would pass `budgetBytes`.
+ */
+export const RANGE_STEP_RESULT = {
+  /** Fixed bytes of one materialization record (field names, data version, times, `memory://assets/`). */
+  recordBytes: 176,
+  /** Fixed bytes of one check result record. */
+  checkRecordBytes: 150,
+  /** Fixed bytes of one `inputDataVersions` entry. */
+  inputBytes: 89,
+  /** Per record, for what the measurement lacks: a filesystem path as storage location, a small metadata object. */
+  allowanceBytes: 64,
+  /** What a range step's result may take: the payload limit less a 512 KiB safety margin (larger metadata, longer paths). */
+  budgetBytes: TEMPORAL_LIMITS.payload.bytes - 512 * 1_024,
+} as const;
+
+/** The shape of a range step that decides its result's size per partition. */
+export interface RangeStepShape {
+  /** Asset keys the step materializes (one record each per partition); empty for a check step. */
+  readonly assetKeys: readonly string[];
+  /** Asset keys it reads or depends on (one `inputDataVersions` entry each per record). */
+  readonly upstreamAssetKeys: readonly string[];
+  /** A check step: the asset checked and the check's name (one check result per partition). */
+  readonly check?: { readonly assetKey: string; readonly name: string };
+  /** The longest partition key of the range, in UTF-8 bytes. */
+  readonly partitionKeyBytes: number;
+}
+
+/** Estimated bytes of a range step's result per partition (see {@link RANGE_STEP_RESULT}). */
+export function rangeStepBytesPerPartition(shape: RangeStepShape): number {
+  const r = RANGE_STEP_RESULT;
+  const key = shape.partitionKeyBytes;
+  if (shape.check) return r.checkRecordBytes + r.allowanceBytes + utf8Length(shape.check.assetKey) + utf8Length(shape.check.name) + key;
+  const inputs = shape.upstreamAssetKeys.reduce((sum, up) => sum + r.inputBytes + utf8Length(up) + key, 0);
+  return shape.assetKeys.reduce((sum, asset) => sum + r.recordBytes + r.allowanceBytes + 2 * utf8Length(asset) + 2 * key + inputs, 0);
+}
+
+/** The most partitions one range step of this shape may cover so that its result fits (at least 1). */
+export function maxRangeStepPartitions(shape: RangeStepShape): number {
+  return Math.max(1, Math.floor(RANGE_STEP_RESULT.budgetBytes / Math.max(1, rangeStepBytesPerPartition(shape))));
+}
