@@ -80,7 +80,7 @@ export function configureCatalogCommand(program: Command): void {
       const result = await opened.prune({ olderThan: cutoff, dryRun: options.dryRun });
       if (options.json) return printJson({ olderThan: cutoff, dryRun: Boolean(options.dryRun), ...result });
       const verb = options.dryRun ? 'Would delete' : 'Deleted';
-      out(`${verb} ${result.materializations} materializations, ${result.observations} observations, ${result.checkResults} check results and ${result.runs} runs (${result.logLines} log lines) older than ${new Date(cutoff).toISOString()}.`);
+      out(`${verb} ${result.materializations} materializations, ${result.observations} observations, ${result.checkResults} check results, ${result.runs} runs (${result.logLines} log lines) and ${result.plans} stored plans older than ${new Date(cutoff).toISOString()}.`);
       out('Kept: the latest materialization and observation of every asset partition, the latest result of every check, and the runs they came from.');
     } finally {
       await opened.close();

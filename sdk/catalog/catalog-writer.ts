@@ -84,7 +84,8 @@ export interface CatalogWriter {
   /**
    * Deletes history older than `olderThan` (`stratum catalog prune --older-than 90d`): old
    * materializations except the latest of every asset partition, and old finished runs nothing
-   * kept refers to, with their steps and log lines. Returns what went (or would, with `dryRun`).
+   * kept refers to, with their steps and log lines, and plans stored (`storePlan`) before the
+   * cut-off except those of runs not finished in the catalog. Returns what went (or would, with `dryRun`).
    */
   prune(options: PruneOptions): Promise<PruneResult>;
 

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { CatalogDatabase } from './sql/schema';
+import type { CatalogDialect } from './sql/write-transaction';
 
 /** Options of `Catalog.prune`. */
 export interface PruneOptions {
@@ -21,6 +22,11 @@ export interface PruneResult {
   runs: number;
   /** Log lines deleted with those runs. */
   logLines: number;
+  /**
+   * Stored plans deleted (`stratum_plan_blobs`, all pages of a content hash): stored before the
+   * cut-off and not the plan of a run the catalog has as unfinished.
+   */
+  plans: number;
 }
 
 type Db = Kysely<CatalogDatabase>;
@@ -32,9 +38,11 @@ type Db = Kysely<CatalogDatabase>;
  *   likewise observations of source assets and asset check results (the latest per check is kept);
  * - every run that finished before the cut-off and that nothing kept still points at (no kept
  *   materialization and no current partition status names it), with its steps and log lines.
+ * - every stored plan (migration 6) stored before the cut-off, unless its run is unfinished in
+ *   the catalog (see {@link prunablePlanHashes}).
  * Per-asset counters follow the deleted materializations.
  */
-export async function pruneHistory(trx: Db, options: PruneOptions): Promise<PruneResult> {
+export async function pruneHistory(trx: Db, options: PruneOptions, dialect: CatalogDialect): Promise<PruneResult> {
   const cutoff = options.olderThan;
   const materializationGone = superseded('stratum_materializations', 'materialized_at', ['asset_key', 'partition_key'], cutoff);
   const observationGone = superseded('stratum_observations', 'observed_at', ['asset_key', 'partition_key'], cutoff);
@@ -61,7 +69,8 @@ export async function pruneHistory(trx: Db, options: PruneOptions): Promise<Prun
     const counted = await trx.selectFrom('stratum_logs').select((eb) => eb.fn.countAll<number | string>().as('n')).where('run_id', 'in', chunk).executeTakeFirst();
     logLines += Number(counted?.n ?? 0);
   }
-  const result: PruneResult = { materializations, observations, checkResults, runs: runIds.length, logLines };
+  const planHashes = await prunablePlanHashes(trx, cutoff, dialect);
+  const result: PruneResult = { materializations, observations, checkResults, runs: runIds.length, logLines, plans: planHashes.length };
   if (options.dryRun) return result;
 
   await deleteWhere(trx, 'stratum_materializations', materializationGone);
@@ -80,7 +89,30 @@ export async function pruneHistory(trx: Db, options: PruneOptions): Promise<Prun
     await trx.deleteFrom('stratum_run_assets').where('run_id', 'in', chunk).execute();
     await trx.deleteFrom('stratum_runs').where('run_id', 'in', chunk).execute();
   }
+  for (const chunk of chunks(planHashes, 500)) await trx.deleteFrom('stratum_plan_blobs').where('hash', 'in', chunk).execute();
   return result;
+}
+
+/**
+ * Content hashes of the stored plans to prune: stored (page 0 written) before the cut-off, and
+ * whose run is not unfinished in the catalog. A plan's hash covers its run id (page 0, the plan
+ * without steps, holds `runId`), so each stored plan belongs to one run; the run needs it while
+ * any of its workflow runs may still read it (a continued-as-new run reads its plan again), i.e.
+ * until its end is recorded: a `stratum_runs` row with `ended_at` null (running, or terminated
+ * without recording an end) keeps its plan. A finished or pruned run, or one never recorded (its
+ * start failed), does not. Pages without a page 0 older than the cut-off go too.
+ */
+async function prunablePlanHashes(trx: Db, cutoff: number, dialect: CatalogDialect): Promise<string[]> {
+  const runIdOf = dialect === 'postgres' ? sql`(b.body::jsonb ->> 'runId')` : sql`json_extract(b.body, '$.runId')`;
+  const rows = await sql<{ hash: string }>`
+    select b.hash from stratum_plan_blobs b
+    where b.page = 0 and b.created_at < ${cutoff}
+      and not exists (select 1 from stratum_runs r where r.ended_at is null and r.run_id = ${runIdOf})
+    union
+    select o.hash from stratum_plan_blobs o
+    where o.created_at < ${cutoff}
+      and not exists (select 1 from stratum_plan_blobs h where h.hash = o.hash and h.page = 0)`.execute(trx);
+  return [...new Set(rows.rows.map((r) => r.hash))].sort();
 }
 
 /**

@@ -1,5 +1,9 @@
 import type { Catalog, MaterializationInput } from '../../sdk/catalog';
 import { catalogBackends, type OpenedCatalog } from '../harness/catalog-backends';
+import { asset, Definitions, inMemoryIOManager } from '../../sdk';
+import { createPlan } from '../../sdk/planning/planner';
+import { PLAN_INLINE_MAX_BYTES_ENV, type PlanReference } from '../../sdk/protocol/plan-reference';
+import { materializeInput } from '../../client/start-run';
 
 const DAY = 86_400_000;
 const NOW = 1_000 * DAY;
@@ -56,7 +60,7 @@ describe.each(backends)('catalog prune on $name', (backend) => {
 
   test('keeps the latest materialization of every asset partition and deletes older history', async () => {
     const dry = await catalog.prune({ olderThan: NOW - 90 * DAY, dryRun: true });
-    expect(dry).toEqual({ materializations: 4, observations: 0, checkResults: 1, runs: 3, logLines: 3 });
+    expect(dry).toEqual({ materializations: 4, observations: 0, checkResults: 1, runs: 3, logLines: 3, plans: 0 });
     expect(await catalog.materializationHistory('orders')).toHaveLength(4);
 
     expect(await catalog.prune({ olderThan: NOW - 90 * DAY })).toEqual(dry);
@@ -75,6 +79,63 @@ describe.each(backends)('catalog prune on $name', (backend) => {
     const orders = (await catalog.listAssets()).find((a) => a.assetKey === 'orders');
     expect(orders).toMatchObject({ materializationCount: 1, lastMaterializedAt: NOW - 10 * DAY });
     // Pruning again finds nothing more.
-    expect(await catalog.prune({ olderThan: NOW - 90 * DAY })).toEqual({ materializations: 0, observations: 0, checkResults: 0, runs: 0, logLines: 0 });
+    expect(await catalog.prune({ olderThan: NOW - 90 * DAY })).toEqual({ materializations: 0, observations: 0, checkResults: 0, runs: 0, logLines: 0, plans: 0 });
+  });
+});
+
+describe.each(backends)('catalog prune of stored plans on $name', (backend) => {
+  let opened: OpenedCatalog;
+  let catalog: Catalog;
+  const defs = new Definitions({ assets: [asset({ key: 'orders' }, () => 1)], ioManagers: { default: inMemoryIOManager() } });
+  /** Stores the plan of run `runId` by reference, as `startRun` does for a plan past the inline limit; returns its hash. */
+  const storePlan = async (runId: string) => {
+    const input = await materializeInput(createPlan(defs, { selection: '*', runId }), catalog, { [PLAN_INLINE_MAX_BYTES_ENV]: '1' });
+    return (input as PlanReference).planRef.hash;
+  };
+  const started = (runId: string) =>
+    catalog.recordRunStarted({ runId, workflowId: `stratum/run/x/${runId}`, job: null, selection: '*', assetKeys: ['orders'], partitionKey: null, startedAt: Date.now() });
+  const finished = (runId: string) =>
+    catalog.recordRunFinished({ runId, status: 'succeeded', endedAt: Date.now(), steps: [{ key: 'orders', status: 'succeeded', startedAt: Date.now(), endedAt: Date.now(), attempts: 1, error: null, assetKeys: ['orders'] }] });
+  beforeEach(async () => {
+    opened = await backend.open();
+    catalog = opened.catalog;
+  });
+  afterEach(async () => {
+    await catalog.close();
+    await opened.cleanup();
+  });
+
+  test('deletes plans stored before the cut-off unless their run is unfinished, and counts them (dry run: would delete)', async () => {
+    const running = await storePlan('run-running');
+    await started('run-running');
+    const done = await storePlan('run-done');
+    await started('run-done');
+    await finished('run-done');
+    const neverStarted = await storePlan('run-never-recorded');
+    const all = [running, done, neverStarted];
+    expect(new Set(all).size).toBe(3);
+
+    // Stored after the cut-off: kept whatever their runs.
+    expect((await catalog.prune({ olderThan: Date.now() - 90 * DAY })).plans).toBe(0);
+
+    const later = Date.now() + DAY;
+    const dry = await catalog.prune({ olderThan: later, dryRun: true });
+    expect(dry.plans).toBe(2);
+    for (const hash of all) expect(await catalog.planPage(hash, 0)).not.toBeNull();
+
+    expect((await catalog.prune({ olderThan: later })).plans).toBe(2);
+    expect(await catalog.planPage(done, 0)).toBeNull();
+    expect(await catalog.planPage(done, 1)).toBeNull();
+    expect(await catalog.planPage(neverStarted, 0)).toBeNull();
+    // The unfinished run (it may still continue-as-new and read its plan again) keeps every page.
+    const header = await catalog.planPage(running, 0);
+    expect(header).not.toBeNull();
+    for (let page = 1; page < header!.pages; page++) expect(await catalog.planPage(running, page)).not.toBeNull();
+
+    // Once its end is recorded, the next prune takes it.
+    await finished('run-running');
+    expect((await catalog.prune({ olderThan: later, dryRun: true })).plans).toBe(1);
+    expect((await catalog.prune({ olderThan: later })).plans).toBe(1);
+    expect(await catalog.planPage(running, 0)).toBeNull();
   });
 });

@@ -539,7 +539,7 @@ export class SqlCatalog implements Catalog {
 
   async prune(options: PruneOptions): Promise<PruneResult> {
     if (!Number.isFinite(options.olderThan)) throw new CatalogInputError(`prune needs olderThan as epoch milliseconds, got ${String(options.olderThan)}.`);
-    return this.#write((trx) => pruneHistory(trx, options));
+    return this.#write((trx) => pruneHistory(trx, options, this.dialect));
   }
 
   // ---- Sensor state (SQL in sensor-store.ts) ----
