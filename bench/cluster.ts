@@ -36,6 +36,7 @@ import { DAILY_START } from './backfill-defs';
 import { HOURLY_FROM, STEP_COUNT } from './cluster-defs';
 import { historyFigures, type HistoryFigures } from './history-figures';
 import { describeOverhead, measureOverhead, type OverheadFigures } from './overhead';
+import { CpuMeter, postmasterPid } from './process-cpu';
 
 const defsPath = path.join(__dirname, 'cluster-defs.ts');
 const WORKER_COUNTS = [1, 2, 4] as const;
@@ -62,6 +63,10 @@ export interface BenchTarget {
   client: Client;
   /** StratumClient on the task queue served by `n` workers. */
   stratum: Map<number, StratumClient>;
+  /** The `stratum worker` processes serving the queue of `n` workers. */
+  workers: Map<number, StratumWorkerProcess[]>;
+  /** Pids of the Temporal server's processes (four services, or the dev server). */
+  temporalPids: () => number[];
 }
 
 /** One backfill variant's measurement. */
@@ -71,6 +76,8 @@ interface BackfillSample {
   round: number;
   assetPartitionsPerSec: number;
   wallMs: number;
+  /** CPU seconds the backfill cost, per component (temporal, postgres, workers, client). */
+  cpu: Record<string, number>;
 }
 
 function dayKey(offset: number): string {
@@ -78,15 +85,26 @@ function dayKey(offset: number): string {
 }
 
 /** Starts `n` workers on `taskQueue` of the server at `address`; resolves once all poll. */
-async function startWorkers(cluster: TemporalCluster, address: string, taskQueue: string, n: number, started: StratumWorkerProcess[]): Promise<void> {
+async function startWorkers(cluster: TemporalCluster, address: string, taskQueue: string, n: number, started: StratumWorkerProcess[]): Promise<StratumWorkerProcess[]> {
   const env = { ...cluster.env, TEMPORAL_ADDRESS: address, STRATUM_TASK_QUEUE: taskQueue, STRATUM_WORKER_HEAP_MB: '1024' };
   const workers = Array.from({ length: n }, (_, i) => new StratumWorkerProcess(started.length + i, defsPath, env, ['--grace', '1s']));
   started.push(...workers);
   await Promise.all(workers.map((w) => w.ready(300_000)));
+  return workers;
 }
 
-async function backfillOnce(target: BenchTarget, workers: number, from: string, to: string, partitions: number): Promise<{ wallMs: number; assetPartitionsPerSec: number }> {
+/** CPU of the target's Temporal processes, the catalog's PostgreSQL and the `n` workers. */
+function meterOf(target: BenchTarget, n: number, postgresPid: number | null): CpuMeter {
+  return new CpuMeter({
+    temporal: target.temporalPids,
+    postgres: () => (postgresPid === null ? [] : [postgresPid]),
+    workers: () => target.workers.get(n)!.map((w) => w.pid),
+  });
+}
+
+async function backfillOnce(target: BenchTarget, workers: number, from: string, to: string, partitions: number, meter: CpuMeter): Promise<{ wallMs: number; assetPartitionsPerSec: number; cpu: Record<string, number> }> {
   const stratum = target.stratum.get(workers)!;
+  const cpuBefore = meter.snapshot();
   const started = Date.now();
   const handle = await stratum.startBackfill({ selection: 'group:bench_daily', partitions: { from, to }, maxConcurrent: MAX_CONCURRENT });
   const result = await handle.result();
@@ -95,7 +113,7 @@ async function backfillOnce(target: BenchTarget, workers: number, from: string, 
   if (result.status !== 'completed' || result.done !== expected) {
     throw new Error(`${target.name} with ${workers} worker(s): backfill ${result.backfillId} ended ${result.status} with ${result.done}/${expected} done, ${result.failed} failed`);
   }
-  return { wallMs, assetPartitionsPerSec: round1(expected / (wallMs / 1000)) };
+  return { wallMs, assetPartitionsPerSec: round1(expected / (wallMs / 1000)), cpu: meter.since(cpuBefore) };
 }
 
 /** `2012-01-01-00:00` plus `hours` hours, in the hourly partitions' key format. */
@@ -182,20 +200,25 @@ export async function runBench(): Promise<void> {
       const client = name === 'cluster' ? cluster.client : new Client({ connection, namespace: 'default' });
       const stratum = new Map<number, StratumClient>();
       for (const n of WORKER_COUNTS) stratum.set(n, new StratumClient(client, definitions, { taskQueue: `bench-${name}-${n}w`, catalog }));
-      targets.push({ name, address, client, stratum });
+      const temporalPids = name === 'cluster' ? () => Object.values(cluster!.services).map((sp) => sp.pid ?? 0).filter((pid) => pid > 0) : () => (dev!.pid === null ? [] : [dev!.pid]);
+      targets.push({ name, address, client, stratum, workers: new Map(), temporalPids });
     }
     const workerStart = Date.now();
     for (const target of targets) {
       for (const n of WORKER_COUNTS) {
         if (target.name === 'cluster') {
-          for (let i = 0; i < n; i++) await cluster.startWorker({ env: { STRATUM_TASK_QUEUE: `bench-cluster-${n}w`, STRATUM_WORKER_HEAP_MB: '1024' } });
-        } else await startWorkers(cluster, target.address, `bench-dev-${n}w`, n, devWorkers);
+          const started: StratumWorkerProcess[] = [];
+          for (let i = 0; i < n; i++) started.push(await cluster.startWorker({ env: { STRATUM_TASK_QUEUE: `bench-cluster-${n}w`, STRATUM_WORKER_HEAP_MB: '1024' } }));
+          target.workers.set(n, started);
+        } else target.workers.set(n, await startWorkers(cluster, target.address, `bench-dev-${n}w`, n, devWorkers));
       }
     }
     log(`${2 * WORKER_COUNTS.reduce((a, b) => a + b, 0)} workers polling after ${secs(Date.now() - workerStart)}.`);
+    const postgresPid = postmasterPid(Number(new URL(cluster.postgresUrl).port));
+    const meters = new Map(targets.flatMap((t) => WORKER_COUNTS.map((n) => [`${t.name}${n}`, meterOf(t, n, postgresPid)] as const)));
 
     // Warm-up: every variant once, on 5 partitions (workflow caches, catalog connections).
-    for (const target of targets) for (const n of WORKER_COUNTS) await backfillOnce(target, n, dayKey(0), dayKey(4), 5);
+    for (const target of targets) for (const n of WORKER_COUNTS) await backfillOnce(target, n, dayKey(0), dayKey(4), 5, meters.get(`${target.name}${n}`)!);
 
     // 1. Backfill throughput, interleaved.
     const variants = targets.flatMap((target) => WORKER_COUNTS.map((workers) => ({ target, workers })));
@@ -208,9 +231,10 @@ export async function runBench(): Promise<void> {
       for (const { target, workers } of order) {
         // A fresh window per backfill (wrapping round before today's partitions end).
         const offset = 10 + ((samples.length * PARTITIONS) % Math.max(PARTITIONS, DAILY_WINDOWS - 10 - PARTITIONS));
-        const figures = await backfillOnce(target, workers, dayKey(offset), dayKey(offset + PARTITIONS - 1), PARTITIONS);
+        const figures = await backfillOnce(target, workers, dayKey(offset), dayKey(offset + PARTITIONS - 1), PARTITIONS, meters.get(`${target.name}${workers}`)!);
         samples.push({ target: target.name, workers, round: r, ...figures });
-        log(`  round ${r + 1}: ${target.name.padEnd(7)} ${workers} worker${workers > 1 ? 's' : ' '}: ${String(figures.assetPartitionsPerSec).padStart(6)} asset-partitions/s (${secs(figures.wallMs)}), load ${load()}`);
+        const cpu = Object.entries(figures.cpu).map(([k, v]) => `${k} ${v} s`).join(', ');
+        log(`  round ${r + 1}: ${target.name.padEnd(7)} ${workers} worker${workers > 1 ? 's' : ' '}: ${String(figures.assetPartitionsPerSec).padStart(6)} asset-partitions/s (${secs(figures.wallMs)}), CPU ${cpu}; load ${load()}`);
       }
     }
     const throughput: Record<string, number> = {};
@@ -236,6 +260,19 @@ export async function runBench(): Promise<void> {
 
     const large = skipLarge ? null : await runLarge(cluster, targets[0]!.stratum.get(4)!);
 
+    // CPU milliseconds per asset partition by component (median over rounds): the basis for scaling on paper.
+    const cpuPerAssetPartitionMs: Record<string, Record<string, number>> = {};
+    log('');
+    log('CPU ms per asset partition (median over rounds): temporal, postgres, workers, client, total');
+    for (const { target, workers } of variants) {
+      const mine = samples.filter((x) => x.target === target.name && x.workers === workers);
+      const per = (k: string) => round1(median(mine.map((x) => ((x.cpu[k] ?? 0) * 1000) / (PARTITIONS * DAILY_ASSETS))));
+      const row = { temporal: per('temporal'), postgres: per('postgres'), workers: per('workers'), client: per('client') };
+      const total = round1(row.temporal + row.postgres + row.workers + row.client);
+      cpuPerAssetPartitionMs[`${target.name}${workers}w`] = { ...row, total };
+      log(`  ${`${target.name} ${workers} worker${workers > 1 ? 's' : ''}`.padEnd(18)} ${[row.temporal, row.postgres, row.workers, row.client, total].map((v) => String(v).padStart(7)).join('')}`);
+    }
+
     const loadAfter = load();
     log(`Load average after: ${loadAfter}`);
     log(
@@ -244,6 +281,7 @@ export async function runBench(): Promise<void> {
         partitionsPerBackfill: PARTITIONS,
         rounds: ROUNDS,
         assetPartitionsPerSec: throughput,
+        cpuPerAssetPartitionMs,
         clusterStartMs: cluster.timings.total,
         loadBefore,
         loadAfter,
