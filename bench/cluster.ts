@@ -25,6 +25,7 @@
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { startDevServer, type DevServer } from '../cli/dev/dev-server';
 import { StratumClient } from '../client/stratum-client';
 import { loadDefinitions } from '../cli/load-definitions';
@@ -179,6 +180,8 @@ async function runLarge(cluster: TemporalCluster, stratum: StratumClient): Promi
 
 export async function runBench(): Promise<void> {
   const skipLarge = process.argv.includes('--skip-large');
+  // The overhead measurement runs its workers in this process: only their errors are of interest.
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
   const loadBefore = load();
   log(`Load average before: ${loadBefore} (2 cores)`);
   let cluster: TemporalCluster | undefined;
@@ -253,7 +256,7 @@ export async function runBench(): Promise<void> {
     const overhead: OverheadFigures[] = [];
     for (const target of targets) {
       log('');
-      const figures = await measureOverhead({ name: target.name === 'cluster' ? 'cluster' : 'dev server', address: target.address, namespace: 'default', catalog: cluster.catalogUrl }, { rounds: OVERHEAD_ROUNDS });
+      const figures = await measureOverhead({ name: target.name === 'cluster' ? 'cluster' : 'dev server', address: target.address, namespace: 'default', catalog: cluster.catalogUrl }, { rounds: OVERHEAD_ROUNDS, log: (line) => log(`  ${line}`) });
       for (const line of describeOverhead(figures)) log(line);
       overhead.push(figures);
     }
