@@ -1,8 +1,10 @@
-import { spawn, spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { userCacheDir } from '../../sdk/definitions/settings';
 import { StratumError } from '../../sdk/errors';
+import { withBuildLock } from './build-lock';
+import { isExecutableFile, findOnPath } from './executable-on-path';
+import { findGo, goInstall, GoInstallError, goOutputSection, goVersion, type CachedGoBuildOptions } from './go-install';
 
 /**
  * The Temporal CLI release Stratum builds when no `temporal` binary is available.
@@ -18,24 +20,13 @@ export const TEMPORAL_CLI_GO_PACKAGE = 'github.com/temporalio/cli/cmd/temporal';
 /** Name of the executable on this platform (`temporal`, or `temporal.exe` on Windows). */
 const EXE_NAME = process.platform === 'win32' ? 'temporal.exe' : 'temporal';
 
-/** A lock older than this is considered abandoned even if its owner still looks alive. */
-const BUILD_LOCK_MAX_AGE_MS = 45 * 60_000;
-
-/** How often a waiting caller checks whether another process finished the build. */
-const BUILD_LOCK_POLL_MS = 1_000;
-
-/** Options for {@link findOrBuildTemporalCli} and {@link findTemporalCli}. */
-export interface TemporalCliOptions {
-  /** Receives progress lines (the Go build prints several). Defaults to no output. */
-  log?: (line: string) => void;
-  /**
-   * Per-user cache whose `temporal-cli-<version>/` holds the CLI Stratum builds. Defaults to
-   * {@link userCacheDir}: `STRATUM_CACHE_DIR`, else `$XDG_CACHE_HOME/stratum`, else `~/.cache/stratum`.
-   */
-  cacheDir?: string;
-  /** Environment to read `TEMPORAL_CLI_PATH`, `PATH` and the cache location from. Defaults to `process.env`. */
-  env?: NodeJS.ProcessEnv;
-}
+/**
+ * Options for {@link findOrBuildTemporalCli} and {@link findTemporalCli}: `log` receives progress
+ * lines; `cacheDir` is the per-user cache whose `temporal-cli-<version>/` holds the CLI Stratum
+ * builds (default {@link userCacheDir}); `env` is read for `TEMPORAL_CLI_PATH`, `PATH` and the
+ * cache location (default `process.env`).
+ */
+export type TemporalCliOptions = CachedGoBuildOptions;
 
 /**
  * No Temporal CLI binary was found and none could be built.
@@ -77,7 +68,7 @@ export class TemporalCliBuildError extends StratumError {
   constructor(detail: string, goOutputTail: readonly string[]) {
     super(
       `[STRATUM_TEMPORAL_CLI_BUILD_FAILED] Building the Temporal CLI ${TEMPORAL_CLI_VERSION} with Go failed: ${detail}\n` +
-        (goOutputTail.length > 0 ? `Last lines of Go's output:\n  ${goOutputTail.join('\n  ')}\n` : '') +
+        goOutputSection(goOutputTail) +
         'Building needs Go >= 1.25 and network access to the Go module proxy. Fix the Go set-up and run again, ' +
         'or set TEMPORAL_CLI_PATH to the absolute path of an existing `temporal` executable.',
     );
@@ -132,25 +123,6 @@ function displayPath(file: string): string {
   return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
 }
 
-function isExecutableFile(file: string): boolean {
-  try {
-    if (!fs.statSync(file).isFile()) return false;
-    fs.accessSync(file, fs.constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function findOnPath(name: string, env: NodeJS.ProcessEnv): string | null {
-  const dirs = (env['PATH'] ?? '').split(path.delimiter).filter((dir) => dir.length > 0);
-  for (const dir of dirs) {
-    const candidate = path.resolve(dir, name);
-    if (isExecutableFile(candidate)) return candidate;
-  }
-  return null;
-}
-
 /**
  * Look for an existing Temporal CLI without building one. Order: `TEMPORAL_CLI_PATH`,
  * `temporal` on PATH (it must answer `--version`), the built copy {@link cachedTemporalCliPath}.
@@ -181,85 +153,6 @@ export function findTemporalCli(options: TemporalCliOptions = {}): string | null
   if (isExecutableFile(cached) && temporalCliVersion(cached) !== null) return cached;
 
   return null;
-}
-
-/** Version of the `go` on PATH as [major, minor], or null when Go is not installed. */
-function goVersion(goPath: string): [number, number] | null {
-  const result = spawnSync(goPath, ['env', 'GOVERSION'], { encoding: 'utf8', timeout: 30_000 });
-  if (result.error || result.status !== 0) return null;
-  const match = /go(\d+)\.(\d+)/.exec(result.stdout);
-  if (!match) return null;
-  return [Number(match[1]), Number(match[2])];
-}
-
-function pidAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Try to take the build lock; returns a release function, or null when another live process holds it. */
-function tryAcquireLock(lockFile: string): (() => void) | null {
-  try {
-    const fd = fs.openSync(lockFile, 'wx');
-    fs.writeSync(fd, JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString() }));
-    fs.closeSync(fd);
-    return () => fs.rmSync(lockFile, { force: true });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  }
-  // The lock exists: take it over only when its owner is gone or it is far too old.
-  let stale = false;
-  try {
-    const owner = JSON.parse(fs.readFileSync(lockFile, 'utf8')) as { pid?: unknown };
-    const age = Date.now() - fs.statSync(lockFile).mtimeMs;
-    stale = typeof owner.pid !== 'number' || !pidAlive(owner.pid) || age > BUILD_LOCK_MAX_AGE_MS;
-  } catch {
-    stale = true; // unreadable or half-written by a process that died
-  }
-  if (!stale) return null;
-  fs.rmSync(lockFile, { force: true });
-  return tryAcquireLock(lockFile);
-}
-
-async function runGoInstall(goPath: string, binDir: string, log: (line: string) => void, env: NodeJS.ProcessEnv): Promise<void> {
-  const tail: string[] = [];
-  const started = Date.now();
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn(goPath, ['install', `${TEMPORAL_CLI_GO_PACKAGE}@${TEMPORAL_CLI_VERSION}`], {
-      env: { ...env, GOBIN: binDir },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const onData = (chunk: Buffer): void => {
-      for (const line of chunk.toString('utf8').split('\n')) {
-        const trimmed = line.trimEnd();
-        if (trimmed.length === 0) continue;
-        log(`  go: ${trimmed.replace(/^go: /, '')}`);
-        tail.push(trimmed);
-        if (tail.length > 30) tail.shift();
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    // Compilation prints nothing for minutes; show that the build is alive.
-    const heartbeat = setInterval(() => {
-      log(`  still building the Temporal CLI (${Math.round((Date.now() - started) / 1000)} s)…`);
-    }, 30_000);
-    child.on('error', (error) => {
-      clearInterval(heartbeat);
-      reject(new TemporalCliBuildError(`could not run ${goPath}: ${error.message}`, tail));
-    });
-    child.on('close', (code, signal) => {
-      clearInterval(heartbeat);
-      if (code === 0) resolve();
-      else reject(new TemporalCliBuildError(`\`go install\` exited with ${signal ?? `code ${code}`}`, tail));
-    });
-  });
-  log(`Built the Temporal CLI ${TEMPORAL_CLI_VERSION} in ${Math.round((Date.now() - started) / 1000)} s.`);
 }
 
 const inFlight = new Map<string, Promise<string>>();
@@ -301,8 +194,9 @@ async function buildCachedCli(options: TemporalCliOptions & { cacheDir: string }
   const log = options.log ?? (() => undefined);
   const target = cachedTemporalCliPath(options.cacheDir);
   const binDir = path.dirname(target);
+  const built = (): string | null => (isExecutableFile(target) && temporalCliVersion(target) !== null ? target : null);
 
-  const goPath = findOnPath(process.platform === 'win32' ? 'go.exe' : 'go', env);
+  const goPath = findGo(env);
   if (goPath === null) {
     throw new TemporalCliNotFoundError(
       `TEMPORAL_CLI_PATH is not set, \`temporal\` is not on PATH, ${displayPath(target)} does not exist, ` +
@@ -317,30 +211,35 @@ async function buildCachedCli(options: TemporalCliOptions & { cacheDir: string }
     );
   }
 
-  fs.mkdirSync(binDir, { recursive: true });
   const lockFile = path.join(binDir, '.temporal-build.lock');
-  let announcedWait = false;
-  for (;;) {
-    const release = tryAcquireLock(lockFile);
-    if (release !== null) {
-      try {
-        // Another process may have finished the build while we waited for the lock.
-        if (isExecutableFile(target) && temporalCliVersion(target) !== null) return target;
-        log(`Building the Temporal CLI ${TEMPORAL_CLI_VERSION} with Go into ${binDir} (first run only, takes several minutes)…`);
-        await runGoInstall(goPath, binDir, log, env);
-        if (!isExecutableFile(target) || temporalCliVersion(target) === null) {
-          throw new TemporalCliBuildError(`\`go install\` succeeded but ${target} does not answer \`temporal --version\``, []);
-        }
-        return target;
-      } finally {
-        release();
+  return withBuildLock(
+    lockFile,
+    async () => {
+      // Another process may have finished the build while we waited for the lock.
+      if (built() !== null) return target;
+      log(`Building the Temporal CLI ${TEMPORAL_CLI_VERSION} with Go into ${binDir} (first run only, takes several minutes)…`);
+      await runGoInstall(goPath, binDir, log, env);
+      if (built() === null) {
+        throw new TemporalCliBuildError(`\`go install\` succeeded but ${target} does not answer \`temporal --version\``, []);
       }
-    }
-    if (!announcedWait) {
-      log(`Waiting for another process to finish building the Temporal CLI (lock ${lockFile})…`);
-      announcedWait = true;
-    }
-    await new Promise((resolve) => setTimeout(resolve, BUILD_LOCK_POLL_MS));
-    if (!fs.existsSync(lockFile) && isExecutableFile(target) && temporalCliVersion(target) !== null) return target;
+      return target;
+    },
+    {
+      onWait: () => log(`Waiting for another process to finish building the Temporal CLI (lock ${lockFile})…`),
+      finishedElsewhere: built,
+    },
+  );
+}
+
+/** `go install` of the CLI, its failure reported as a {@link TemporalCliBuildError}. */
+async function runGoInstall(goPath: string, binDir: string, log: (line: string) => void, env: NodeJS.ProcessEnv): Promise<void> {
+  let seconds: number;
+  try {
+    seconds = await goInstall({ goPath, pkg: TEMPORAL_CLI_GO_PACKAGE, version: TEMPORAL_CLI_VERSION, binDir, env, log, name: 'the Temporal CLI' });
+  } catch (error) {
+    if (!(error instanceof GoInstallError)) throw error;
+    const detail = error.exitedWith !== null ? `\`go install\` exited with ${error.exitedWith}` : error.detail;
+    throw new TemporalCliBuildError(detail, error.goOutputTail);
   }
+  log(`Built the Temporal CLI ${TEMPORAL_CLI_VERSION} in ${seconds} s.`);
 }

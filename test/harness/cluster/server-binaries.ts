@@ -1,7 +1,11 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { withBuildLock } from '../../../cli/dev/build-lock';
+import { isExecutableFile } from '../../../cli/dev/executable-on-path';
+import { findGo, goInstall, GoInstallError, goOutputSection, type CachedGoBuildOptions } from '../../../cli/dev/go-install';
 import { userCacheDir } from '../../../sdk/definitions/settings';
+import { StratumError } from '../../../sdk/errors';
 
 /**
  * The Temporal server release the cluster harness builds and runs. Its module has no `replace`
@@ -20,9 +24,6 @@ const PACKAGES = {
 
 const EXE = process.platform === 'win32' ? '.exe' : '';
 
-/** A lock older than this is considered abandoned even if its owner still looks alive. */
-const BUILD_LOCK_MAX_AGE_MS = 45 * 60_000;
-
 /** Where the built server lives and where its module's schema and configs are. */
 export interface TemporalServerBinaries {
   /** Absolute path of `server` (temporal-server). */
@@ -39,25 +40,22 @@ export interface TemporalServerBinaries {
   version: string;
 }
 
-/** Options of {@link findOrBuildTemporalServer}. */
-export interface TemporalServerBuildOptions {
-  /** Receives progress lines. Default: no output. */
-  log?: (line: string) => void;
-  /** Per-user cache holding `temporal-server-v1.29.1/`. Default {@link userCacheDir} (`STRATUM_CACHE_DIR`, `$XDG_CACHE_HOME/stratum`, `~/.cache/stratum`). */
-  cacheDir?: string;
-  /** Environment for `go` and the cache location. Default `process.env`. */
-  env?: NodeJS.ProcessEnv;
-}
+/**
+ * Options of {@link findOrBuildTemporalServer}: `log` receives progress lines; `cacheDir` is the
+ * per-user cache holding `temporal-server-v1.29.1/` (default {@link userCacheDir}); `env` is the
+ * environment for `go` and the cache location (default `process.env`).
+ */
+export type TemporalServerBuildOptions = CachedGoBuildOptions;
 
 /** Building or locating the Temporal server failed; the message says what to fix. */
-export class TemporalServerBuildError extends Error {
+export class TemporalServerBuildError extends StratumError {
   /** Stable error code. */
   readonly code = 'STRATUM_TEMPORAL_SERVER_BUILD_FAILED';
 
   constructor(detail: string, goOutputTail: readonly string[] = []) {
     super(
       `[STRATUM_TEMPORAL_SERVER_BUILD_FAILED] The Temporal server ${TEMPORAL_SERVER_VERSION} for the cluster tests is not available: ${detail}\n` +
-        (goOutputTail.length > 0 ? `Last lines of Go's output:\n  ${goOutputTail.join('\n  ')}\n` : '') +
+        goOutputSection(goOutputTail) +
         'It is built with `go install` (Go >= 1.25 on PATH, network access to the Go module proxy on first use): ' +
         'fix that and run `node scripts/ensure-temporal-server.js` again.',
     );
@@ -70,84 +68,16 @@ export function cachedTemporalServerDir(cacheDir: string = userCacheDir()): stri
   return path.join(path.resolve(cacheDir), `temporal-server-${TEMPORAL_SERVER_VERSION}`);
 }
 
-function isExecutableFile(file: string): boolean {
+/** `go install` of one of {@link PACKAGES}, its failure reported as a {@link TemporalServerBuildError}. */
+async function installPackage(goPath: string, pkg: string, binDir: string, log: (line: string) => void, env: NodeJS.ProcessEnv): Promise<void> {
+  let seconds: number;
   try {
-    if (!fs.statSync(file).isFile()) return false;
-    fs.accessSync(file, fs.constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function findGo(env: NodeJS.ProcessEnv): string | null {
-  for (const dir of (env['PATH'] ?? '').split(path.delimiter).filter((d) => d.length > 0)) {
-    const candidate = path.resolve(dir, `go${EXE}`);
-    if (isExecutableFile(candidate)) return candidate;
-  }
-  return null;
-}
-
-function pidAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
+    seconds = await goInstall({ goPath, pkg, version: TEMPORAL_SERVER_VERSION, binDir, env, log });
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if (!(error instanceof GoInstallError)) throw error;
+    throw new TemporalServerBuildError(error.detail, error.goOutputTail);
   }
-}
-
-/** Takes the build lock, or returns null while another live process holds it. */
-function tryAcquireLock(lockFile: string): (() => void) | null {
-  try {
-    const fd = fs.openSync(lockFile, 'wx');
-    fs.writeSync(fd, JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString() }));
-    fs.closeSync(fd);
-    return () => fs.rmSync(lockFile, { force: true });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  }
-  let stale = false;
-  try {
-    const owner = JSON.parse(fs.readFileSync(lockFile, 'utf8')) as { pid?: unknown };
-    stale = typeof owner.pid !== 'number' || !pidAlive(owner.pid) || Date.now() - fs.statSync(lockFile).mtimeMs > BUILD_LOCK_MAX_AGE_MS;
-  } catch {
-    stale = true;
-  }
-  if (!stale) return null;
-  fs.rmSync(lockFile, { force: true });
-  return tryAcquireLock(lockFile);
-}
-
-async function goInstall(goPath: string, pkg: string, binDir: string, log: (line: string) => void, env: NodeJS.ProcessEnv): Promise<void> {
-  const tail: string[] = [];
-  const started = Date.now();
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn(goPath, ['install', `${pkg}@${TEMPORAL_SERVER_VERSION}`], { env: { ...env, GOBIN: binDir }, stdio: ['ignore', 'pipe', 'pipe'] });
-    const onData = (chunk: Buffer): void => {
-      for (const line of chunk.toString('utf8').split('\n')) {
-        const trimmed = line.trimEnd();
-        if (trimmed.length === 0) continue;
-        log(`  go: ${trimmed.replace(/^go: /, '')}`);
-        tail.push(trimmed);
-        if (tail.length > 30) tail.shift();
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    const heartbeat = setInterval(() => log(`  still building ${pkg} (${Math.round((Date.now() - started) / 1000)} s)…`), 30_000);
-    child.on('error', (error) => {
-      clearInterval(heartbeat);
-      reject(new TemporalServerBuildError(`could not run ${goPath}: ${error.message}`, tail));
-    });
-    child.on('close', (code, signal) => {
-      clearInterval(heartbeat);
-      if (code === 0) resolve();
-      else reject(new TemporalServerBuildError(`\`go install ${pkg}@${TEMPORAL_SERVER_VERSION}\` exited with ${signal ?? `code ${code}`}`, tail));
-    });
-  });
-  log(`Built ${pkg}@${TEMPORAL_SERVER_VERSION} in ${Math.round((Date.now() - started) / 1000)} s.`);
+  log(`Built ${pkg}@${TEMPORAL_SERVER_VERSION} in ${seconds} s.`);
 }
 
 /**
@@ -199,26 +129,17 @@ export async function findOrBuildTemporalServer(options: TemporalServerBuildOpti
 
   const missing = () => (Object.keys(PACKAGES) as (keyof typeof PACKAGES)[]).filter((name) => !isExecutableFile(targets[name]));
   if (missing().length > 0) {
-    fs.mkdirSync(binDir, { recursive: true });
     const lockFile = path.join(binDir, '.build.lock');
-    let announced = false;
-    for (;;) {
-      const release = tryAcquireLock(lockFile);
-      if (release !== null) {
-        try {
-          for (const name of missing()) {
-            log(`Building ${PACKAGES[name]}@${TEMPORAL_SERVER_VERSION} with Go into ${binDir} (first run only)…`);
-            await goInstall(goPath, PACKAGES[name], binDir, log, env);
-          }
-        } finally {
-          release();
+    await withBuildLock(
+      lockFile,
+      async () => {
+        for (const name of missing()) {
+          log(`Building ${PACKAGES[name]}@${TEMPORAL_SERVER_VERSION} with Go into ${binDir} (first run only)…`);
+          await installPackage(goPath, PACKAGES[name], binDir, log, env);
         }
-        break;
-      }
-      if (!announced) log(`Waiting for another process to finish building the Temporal server (lock ${lockFile})…`);
-      announced = true;
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
-    }
+      },
+      { onWait: () => log(`Waiting for another process to finish building the Temporal server (lock ${lockFile})…`) },
+    );
     const still = missing();
     if (still.length > 0) throw new TemporalServerBuildError(`\`go install\` succeeded but ${still.map((n) => targets[n]).join(', ')} is missing.`);
   }
