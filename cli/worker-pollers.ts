@@ -4,9 +4,10 @@ import { formatDuration } from './output';
 /**
  * How long `--detach` waits for a worker to poll before refusing. Right after a server restart
  * the server lists no pollers until the workers reconnect, which takes them a few seconds
- * (their reconnection backs off), so an immediate "no worker" would refuse a working setup.
+ * (their reconnection backs off, and on a busy machine it took more than 15 s), so an immediate
+ * "no worker" would refuse a working setup. The wait ends as soon as a worker polls.
  */
-export const DETACH_POLLER_WAIT_MS = 15_000;
+export const DETACH_POLLER_WAIT_MS = 30_000;
 
 /** A poller is "recent" when the server saw it within this window (a long poll lasts about a minute). */
 const RECENT_POLLER_S = 70;

@@ -129,7 +129,7 @@ describe('following a run through server and worker faults', () => {
     // Right after the restart the worker is still reconnecting: --detach waits for it instead of refusing.
     const detached = startCli(['materialize', 'outage/quick', '--defs', defsPath, '--detach'], env);
     const detachedCode = await detached.done;
-    expect({ code: detachedCode, stderr: detached.stderr() }).toEqual({ code: 0, stderr: expect.any(String) });
+    if (detachedCode !== 0) throw new Error(`stratum materialize --detach right after the restart exited ${detachedCode}:\n${detached.stderr()}\n${detached.stdout()}`);
     const detachedWorkflowId = detached.stdout().trim();
 
     const code = await run.done;
