@@ -2,7 +2,12 @@
  * `npm run bench -- backfill`: backfill throughput, worker memory and workflow history sizes.
  *
  * Starts an in-memory dev server and one `stratum worker` PROCESS (bench/backfill-defs.ts), then
- * - backfills 1,000 daily partitions of a 3-asset chain (3,000 asset-partitions) with maxConcurrent 32;
+ * - backfills 1,000 daily partitions of a 3-asset chain (3,000 asset-partitions) with maxConcurrent 32,
+ *   `--rounds N` times (default 1), each round interleaving three variants in a rotating order:
+ *   Stratum's default mode, the same chain with `executionMode: 'local'`, and plain Temporal code
+ *   doing the same work (bench/plain-workflows.ts `plainBackfill`, its worker in this process);
+ *   `--variants stratum,local,plain` picks some. Each variant's figures are the medians of its
+ *   rounds: asset-partitions/s and the CPU ms per asset partition of the dev server and the worker;
  * - backfills 20,000 hourly partitions of a one-asset no-op graph, which must complete within 12
  *   minutes: past that `bigWallMs` is null (`bigActualWallMs` still has the time), and past a hard
  *   20-minute timeout the backfill is cancelled so the benchmark always ends.
@@ -16,16 +21,19 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import type { BackfillHandle } from '../client/backfill-handle';
 import { startDevServer, type DevServer } from '../cli/dev/dev-server';
 import { loadDefinitions } from '../cli/load-definitions';
 import { StratumClient } from '../client/stratum-client';
 import { backfillWorkflowId, type BackfillProgress, type BackfillRequest } from '../sdk/protocol/backfill';
 import { openCatalog, type Catalog } from '../sdk/catalog';
+import { median } from './bench-env';
+import { treeCpuSeconds } from './process-cpu';
 
 const DAILY_ASSETS = ['bench/events', 'bench/cleaned', 'bench/summary'];
 const BIG_ASSET = 'bench/tick';
@@ -137,7 +145,9 @@ interface WorkerProcess {
 }
 
 function startWorkerProcess(env: NodeJS.ProcessEnv): WorkerProcess {
-  const child = spawn(process.execPath, [path.join(root, 'bin', 'stratum.js'), 'worker', '--defs', defsPath, '--no-start-server', '--grace', '2s'], {
+  // BENCH_WORKER_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) profiles the worker: its launcher, worker and workflow threads.
+  const nodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, path.join(root, 'bin', 'stratum.js'), 'worker', '--defs', defsPath, '--no-start-server', '--grace', '2s'], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -182,6 +192,23 @@ async function stopWorkerProcess(worker: WorkerProcess): Promise<void> {
 }
 
 /** Sizes of the backfill benchmark (`npm run bench -- backfill` uses the defaults). */
+/** The daily backfill's variants: Stratum's default mode, its opt-in local mode, and plain Temporal code doing the same work. */
+type DailyVariant = 'stratum' | 'local' | 'plain';
+const VARIANT_LABEL: Record<DailyVariant, string> = { stratum: 'Stratum, default mode', local: "Stratum, executionMode 'local'", plain: 'plain Temporal' };
+const PLAIN_TASK_QUEUE = 'bench-backfill-plain';
+
+/** One daily backfill's figures (`--rounds N` runs it N times on the same worker). */
+interface DailyRound {
+  wallMs: number;
+  assetPartitionsPerSec: number;
+  /** CPU time of the Temporal dev server (`temporal server start-dev`) per asset partition; null when its pid is unknown. */
+  serverCpuMsPerAssetPartition: number | null;
+  /** CPU time of the `stratum worker` process tree (launcher, worker, its threads) per asset partition. */
+  workerCpuMsPerAssetPartition: number;
+  /** 1-minute load average at the end of the round. */
+  load: number;
+}
+
 export interface BackfillBenchOptions {
   /** Daily partitions of the 3-asset graph (default 1,000). */
   partitions?: number;
@@ -189,6 +216,10 @@ export interface BackfillBenchOptions {
   bigPartitions?: number;
   /** Child runs in flight at once (default 32). */
   maxConcurrent?: number;
+  /** Variants of the daily backfill (default all three, or `--variants stratum,local,plain`). */
+  variants?: DailyVariant[];
+  /** Times the daily backfill runs (default 1, or `--rounds N`); figures are the medians, CPU per round beside them. */
+  rounds?: number;
   /** Time the big backfill must complete in to count (default 12 minutes); past it, `bigWallMs` is null. */
   timeLimitMs?: number;
   /** Time each backfill gets before it is cancelled, so the benchmark always ends (default 20 minutes). */
@@ -293,6 +324,15 @@ export async function runBench(options: BackfillBenchOptions = {}): Promise<void
   // `npm run bench -- backfill --daily-only` skips the 20,000-partition backfill.
   const bigPartitions = options.bigPartitions ?? (process.argv.includes('--daily-only') ? 0 : 20_000);
   const maxConcurrent = options.maxConcurrent ?? 32;
+  const roundsArg = process.argv.indexOf('--rounds');
+  const rounds = options.rounds ?? (roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : 1);
+  const variantsArg = process.argv.indexOf('--variants');
+  const variants: DailyVariant[] = options.variants ?? (variantsArg > 0 ? (process.argv[variantsArg + 1] ?? '').split(',').filter(Boolean) as DailyVariant[] : ['stratum', 'local', 'plain']);
+  const unknownVariant = variants.find((v) => !(v in VARIANT_LABEL));
+  if (unknownVariant !== undefined || !variants.includes('stratum')) {
+    throw new Error(`--variants takes a comma-separated list of ${Object.keys(VARIANT_LABEL).join(', ')}, including stratum (got ${process.argv[variantsArg + 1]}).`);
+  }
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds needs a whole number of daily backfills, at least 1 (got ${process.argv[roundsArg + 1]}).`);
   const timeLimitMs = options.timeLimitMs ?? 12 * 60_000;
   const timeoutMs = Math.max(options.hardTimeoutMs ?? 20 * 60_000, timeLimitMs);
   const dir = mkdtempSync(path.join(tmpdir(), 'stratum-bench-backfill-'));
@@ -305,6 +345,7 @@ export async function runBench(options: BackfillBenchOptions = {}): Promise<void
   let rss: RssSampler | undefined;
   let connection: Connection | undefined;
   let catalog: Catalog | undefined;
+  let plainWorker: { worker: Worker; running: Promise<void>; connection: NativeConnection } | undefined;
   try {
     log('Starting a Temporal dev server (in memory, headless)…');
     server = await startDevServer({ port: 0, dbFile: null, headless: true, log: () => undefined });
@@ -328,25 +369,91 @@ export async function runBench(options: BackfillBenchOptions = {}): Promise<void
     connection = await Connection.connect({ address: server.address });
     const client = new Client({ connection, namespace: 'default' });
     const stratum = new StratumClient(client, definitions, { taskQueue: TASK_QUEUE, catalog });
+    if (variants.includes('plain')) {
+      Runtime.install({ logger: new DefaultLogger('ERROR') });
+      // Plain Temporal code doing the same work: a parent starting one child per day, each running three no-op activities in a row.
+      const native = await NativeConnection.connect({ address: server.address });
+      const plain = await Worker.create({
+        connection: native,
+        taskQueue: PLAIN_TASK_QUEUE,
+        workflowsPath: require.resolve('./plain-workflows'),
+        activities: { noop: async () => ({ startedAt: Date.now(), endedAt: Date.now() }) },
+        maxConcurrentActivityTaskExecutions: 100,
+        maxCachedWorkflows: 400,
+      });
+      plainWorker = { worker: plain, running: plain.run(), connection: native };
+    }
 
     // --- 1,000 daily partitions × 3 assets
     const from = dayKey(DAILY_START, 0);
     const to = dayKey(DAILY_START, partitions - 1);
     log('');
     log(`Backfill 1: ${partitions} daily partitions (${from} to ${to}) of ${DAILY_ASSETS.join(' -> ')}, maxConcurrent ${maxConcurrent}`);
-    const small = await runBackfill('daily', stratum, { selection: 'group:bench_daily', partitions: { from, to }, maxConcurrent }, partitions, worker, rss, timeoutMs);
-    if (small.timedOut || !small.result) throw new Error(`The ${partitions}-partition backfill did not finish within ${minutes(timeoutMs)}.`);
-    if (small.result.status !== 'completed') {
-      throw new Error(`The ${partitions}-partition backfill ended ${small.result.status}: ${small.result.failed} failed (${small.result.failedItems.slice(0, 10).join(', ')}).\nWorker output:\n${worker.output.join('')}`);
+    // Each round backfills the same days with every variant, in a rotating order (interleaved, so a
+    // machine that speeds up or slows down during the benchmark affects all variants alike).
+    const assetPartitions = partitions * DAILY_ASSETS.length;
+    const rounds_: Record<DailyVariant, DailyRound[]> = { stratum: [], local: [], plain: [] };
+    let small: BackfillOutcome | undefined;
+    let smallHistory: HistoryFigures | undefined;
+    const runVariant = async (variant: DailyVariant): Promise<DailyRound> => {
+      const cpuBefore = { server: server!.pid === null ? 0 : treeCpuSeconds(server!.pid), worker: treeCpuSeconds(worker!.child.pid!), bench: process.cpuUsage() };
+      const started = Date.now();
+      if (variant === 'plain') {
+        const done = await client.workflow.execute('plainBackfill', { taskQueue: PLAIN_TASK_QUEUE, workflowId: `bench-plain-backfill-${Date.now()}`, args: [partitions, DAILY_ASSETS.length, maxConcurrent] });
+        if (done !== partitions) throw new Error(`The plain backfill ran ${done} child workflows, expected ${partitions}.`);
+      } else {
+        const selection = variant === 'stratum' ? 'group:bench_daily' : 'group:bench_daily_local';
+        const outcome = await runBackfill(`daily (${VARIANT_LABEL[variant]})`, stratum, { selection, partitions: { from, to }, maxConcurrent }, partitions, worker!, rss!, timeoutMs);
+        if (outcome.timedOut || !outcome.result) throw new Error(`The ${partitions}-partition backfill did not finish within ${minutes(timeoutMs)}.`);
+        if (outcome.result.status !== 'completed') {
+          throw new Error(`The ${partitions}-partition backfill ended ${outcome.result.status}: ${outcome.result.failed} failed (${outcome.result.failedItems.slice(0, 10).join(', ')}).\nWorker output:\n${worker!.output.join('')}`);
+        }
+        if (variant === 'stratum') {
+          small = outcome;
+          smallHistory = await backfillHistory(client, outcome.backfillId, outcome.result.workflowRuns);
+        }
+      }
+      const wallMs = Date.now() - started;
+      const cpuMsPer = (cpuSeconds: number) => round((cpuSeconds * 1000) / assetPartitions);
+      const bench = process.cpuUsage(cpuBefore.bench);
+      return {
+        wallMs,
+        assetPartitionsPerSec: round(assetPartitions / (wallMs / 1000)),
+        serverCpuMsPerAssetPartition: server!.pid === null ? null : cpuMsPer(treeCpuSeconds(server!.pid) - cpuBefore.server),
+        // The plain variant's worker runs in this process (its CPU includes the benchmark's own, which is small).
+        workerCpuMsPerAssetPartition: cpuMsPer(variant === 'plain' ? (bench.user + bench.system) / 1e6 : treeCpuSeconds(worker!.child.pid!) - cpuBefore.worker),
+        load: round(loadavg()[0]!),
+      };
+    };
+    for (let r = 0; r < rounds; r++) {
+      for (let v = 0; v < variants.length; v++) {
+        const variant = variants[(v + r) % variants.length]!;
+        const figures = await runVariant(variant);
+        rounds_[variant].push(figures);
+        log(
+          `daily round ${r + 1}/${rounds}, ${VARIANT_LABEL[variant]}: ${secs(figures.wallMs)}, ${figures.assetPartitionsPerSec} asset-partitions/s; ` +
+            `CPU ms per asset partition: server ${figures.serverCpuMsPerAssetPartition ?? '?'}, worker ${figures.workerCpuMsPerAssetPartition}; load ${figures.load}`,
+        );
+      }
     }
-    const wallMs = small.wallMs!;
-    const assetPartitionsPerSec = round((partitions * DAILY_ASSETS.length) / (wallMs / 1000));
-    const smallHistory = await backfillHistory(client, small.backfillId, small.result.workflowRuns);
+    const summarize = (list: DailyRound[]) =>
+      list.length === 0
+        ? null
+        : {
+            wallMs: median(list.map((d) => d.wallMs)),
+            assetPartitionsPerSec: median(list.map((d) => d.assetPartitionsPerSec)),
+            serverCpuMsPerAssetPartition: list[0]!.serverCpuMsPerAssetPartition === null ? null : median(list.map((d) => d.serverCpuMsPerAssetPartition!)),
+            workerCpuMsPerAssetPartition: median(list.map((d) => d.workerCpuMsPerAssetPartition)),
+          };
+    const daily = summarize(rounds_.stratum)!;
+    const local = summarize(rounds_.local);
+    const plain = summarize(rounds_.plain);
+    const wallMs = daily.wallMs;
+    const assetPartitionsPerSec = daily.assetPartitionsPerSec;
+    describeHistory('daily', smallHistory!, small!.result!.workflowRuns);
     const counts: Record<string, number> = {};
     for (const key of DAILY_ASSETS) counts[key] = (await catalog.partitionSummary(key)).materialized;
     const countsOk = DAILY_ASSETS.every((key) => counts[key] === partitions);
-    log(`daily: ${small.result.status} in ${secs(wallMs)}: ${assetPartitionsPerSec} asset-partitions/s (${round(partitions / (wallMs / 1000))} partition runs/s), worker RSS peak ${mb(small.phasePeakRssKb)} MB`);
-    describeHistory('daily', smallHistory, small.result.workflowRuns);
     log(`  catalog: ${DAILY_ASSETS.map((k) => `${k} ${counts[k]}`).join(', ')} materialized partitions — ${countsOk ? 'OK' : `MISMATCH (expected ${partitions} each)`}`);
     if (!countsOk) throw new Error(`Catalog partition counts do not match the backfill: ${JSON.stringify(counts)}, expected ${partitions} each.`);
 
@@ -378,11 +485,18 @@ export async function runBench(options: BackfillBenchOptions = {}): Promise<void
     rss.stop();
     const peakRssMb = mb(rss.peakKb);
     const peakTreePssMb = mb(rss.peakTreePssKb);
-    const historyWarning = smallHistory.warning || (bigHistory?.warning ?? false) || worker.historyLines.length > 0;
-    const maxHistoryEvents = Math.max(smallHistory.maxEvents, bigHistory?.maxEvents ?? 0);
+    const historyWarning = smallHistory!.warning || (bigHistory?.warning ?? false) || worker.historyLines.length > 0;
+    const maxHistoryEvents = Math.max(smallHistory!.maxEvents, bigHistory?.maxEvents ?? 0);
     log('');
     log(`Summary (${maxConcurrent} child runs at once, dev server and one worker process on this machine):`);
-    log(`  ${partitions} partitions × ${DAILY_ASSETS.length} assets: ${secs(wallMs)}, ${assetPartitionsPerSec} asset-partitions/s (target >= 40)`);
+    for (const [variant, figures] of [['stratum', daily], ['local', local], ['plain', plain]] as const) {
+      if (figures === null) continue;
+      log(
+        `  ${partitions} partitions × ${DAILY_ASSETS.length} assets, ${VARIANT_LABEL[variant]}${rounds > 1 ? ` (median of ${rounds})` : ''}: ${secs(figures.wallMs)}, ${figures.assetPartitionsPerSec} asset-partitions/s; ` +
+          `CPU ms per asset partition: server ${figures.serverCpuMsPerAssetPartition ?? '?'}, worker ${figures.workerCpuMsPerAssetPartition}`,
+      );
+    }
+    if (plain !== null) log(`  Stratum (default mode) / plain Temporal throughput: ${round(daily.assetPartitionsPerSec / plain.assetPartitionsPerSec)}`);
     log(`  ${bigPartitions} partitions × 1 asset: ${bigWallMs !== null ? secs(bigWallMs) : bigStatus === 'skipped' ? 'skipped' : bigActualWallMs !== null ? `${secs(bigActualWallMs)}, over the ${minutes(timeLimitMs)} limit` : `did not complete (${bigStatus})`}`);
     log(`  peak worker RSS: ${peakRssMb} MB (target < 400 MB); launcher + worker PSS: ${peakTreePssMb} MB`);
     log(`  max history per workflow run: ${maxHistoryEvents} events; history-size warning: ${historyWarning ? 'YES' : 'no'}`);
@@ -393,6 +507,14 @@ export async function runBench(options: BackfillBenchOptions = {}): Promise<void
         partitions,
         assetPartitionsPerSec,
         wallMs,
+        rounds,
+        serverCpuMsPerAssetPartition: daily.serverCpuMsPerAssetPartition,
+        workerCpuMsPerAssetPartition: daily.workerCpuMsPerAssetPartition,
+        localAssetPartitionsPerSec: local?.assetPartitionsPerSec ?? null,
+        localWorkerCpuMsPerAssetPartition: local?.workerCpuMsPerAssetPartition ?? null,
+        plainAssetPartitionsPerSec: plain?.assetPartitionsPerSec ?? null,
+        plainWorkerCpuMsPerAssetPartition: plain?.workerCpuMsPerAssetPartition ?? null,
+        stratumOverPlain: plain === null ? null : round(daily.assetPartitionsPerSec / plain.assetPartitionsPerSec),
         peakRssMb,
         peakTreePssMb,
         bigPartitions,
@@ -400,7 +522,7 @@ export async function runBench(options: BackfillBenchOptions = {}): Promise<void
         bigActualWallMs,
         maxHistoryEvents,
         historyWarning,
-        workflowRuns: small.result.workflowRuns,
+        workflowRuns: small!.result!.workflowRuns,
         bigWorkflowRuns: big?.result?.workflowRuns ?? null,
         bigStatus,
       }),
@@ -408,6 +530,11 @@ export async function runBench(options: BackfillBenchOptions = {}): Promise<void
   } finally {
     rss?.stop();
     if (worker) await stopWorkerProcess(worker);
+    if (plainWorker) {
+      plainWorker.worker.shutdown();
+      await plainWorker.running.catch(() => undefined);
+      await plainWorker.connection.close().catch(() => undefined);
+    }
     await connection?.close().catch(() => undefined);
     await catalog?.close().catch(() => undefined);
     await server?.stop().catch(() => undefined);

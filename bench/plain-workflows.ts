@@ -2,7 +2,7 @@
  * The overhead benchmark's baseline: the same work as Stratum's chain and fan-out, written as
  * plain Temporal code (a hand-written workflow calling no-op activities, regular or local).
  */
-import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { executeChild, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 
 interface NoopResult {
   startedAt: number;
@@ -51,4 +51,23 @@ export async function plainLocalChain(steps: number): Promise<NoopResult[]> {
 /** {@link plainFanout} with local activities. */
 export async function plainLocalFanout(width: number, concurrency: number): Promise<NoopResult[]> {
   return fanout(localNoop, width, concurrency);
+}
+
+/**
+ * The backfill benchmark's floor: `children` child workflows of {@link plainChain}(`steps`), at
+ * most `concurrency` running, as a hand-written Temporal parent would run a backfill.
+ */
+export async function plainBackfill(children: number, steps: number, concurrency: number): Promise<number> {
+  let next = 0;
+  let done = 0;
+  const { workflowId } = workflowInfo();
+  const lane = async () => {
+    while (next < children) {
+      const i = next++;
+      await executeChild(plainChain, { workflowId: `${workflowId}-${i}`, args: [steps] });
+      done += 1;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, children) }, lane));
+  return done;
 }

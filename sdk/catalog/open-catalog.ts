@@ -9,6 +9,7 @@ import { CatalogConnectionError, CatalogError, CatalogSchemaError } from './erro
 import { migrateCatalog } from './migrations/migrations';
 import type { CatalogDatabase } from './sql/schema';
 import { SqlCatalog } from './sql/sql-catalog';
+import { withStatementCache } from './sql/statement-cache';
 
 /** Options of {@link openCatalog}. */
 export interface OpenCatalogOptions {
@@ -67,7 +68,7 @@ async function openSqlite(loc: Extract<CatalogLocation, { dialect: 'sqlite' }>, 
       { cause: error },
     );
   }
-  const db = new Kysely<CatalogDatabase>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<CatalogDatabase>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   const fileLockKey = loc.path === ':memory:' ? null : realPath(loc.path);
   await migrateOrClose(db, 'sqlite', loc.display, '', fileLockKey);
   return new SqlCatalog(db, 'sqlite', loc.display, fileLockKey);
