@@ -242,6 +242,8 @@ export async function graphBackfill(input: BackfillWorkflowInput, graph: { group
     const blockedNow: BackfillUnitsBlockedInput['blocked'] = [];
     if (cancelRequested) return blockedNow;
     for (let i = 0; i < pending.length; ) {
+      // No slot free and nothing failed: no unit can start or be blocked, so the rest of the scan would do nothing.
+      if ((state.paused || running.size >= input.maxConcurrent) && failures.size === 0) break;
       const unit = pending[i]!;
       const root = failedRead(unit);
       if (root !== undefined) {
