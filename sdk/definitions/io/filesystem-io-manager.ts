@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { closeSync, fstatSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -62,7 +63,7 @@ export function filesystemIOManager(options: FilesystemIOManagerOptions = {}): I
       const file = fileOf(slot);
       let bytes: Buffer;
       try {
-        bytes = await readFile(file);
+        bytes = await readValueFile(file);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw missing(slot, file);
         throw error;
@@ -80,9 +81,32 @@ export function filesystemIOManager(options: FilesystemIOManagerOptions = {}): I
   };
 }
 
+/**
+ * Values up to this size are written and read with synchronous calls: four thread-pool round
+ * trips per write (open, write, close, rename) cost more of the worker's main thread than the
+ * few microseconds a small local write blocks it, and 32 steps finishing at once queued behind
+ * the pool's four threads. Larger values keep the asynchronous calls, so a slow disk or network
+ * file system never holds the event loop (and the heartbeats of running steps) for long.
+ */
+const SYNC_IO_MAX_BYTES = 64 * 1024;
+
 /** Writes `bytes` to a temporary file of its own (concurrent writes of one slot never share one), then renames it to `file`. */
 async function writeAtomically(file: string, bytes: Buffer): Promise<void> {
   const temporary = `${file}.${randomUUID()}.tmp`;
+  if (bytes.length <= SYNC_IO_MAX_BYTES) {
+    try {
+      writeFileSync(temporary, bytes);
+      renameSync(temporary, file);
+    } catch (error) {
+      try {
+        rmSync(temporary, { force: true });
+      } catch {
+        // The write's own error is the one to report.
+      }
+      throw error;
+    }
+    return;
+  }
   try {
     await writeFile(temporary, bytes);
     await rename(temporary, file);
@@ -90,6 +114,17 @@ async function writeAtomically(file: string, bytes: Buffer): Promise<void> {
     await rm(temporary, { force: true }).catch(() => undefined);
     throw error;
   }
+}
+
+/** The bytes of `file`: read synchronously when it is small (see {@link SYNC_IO_MAX_BYTES}), else asynchronously. */
+async function readValueFile(file: string): Promise<Buffer> {
+  const fd = openSync(file, 'r');
+  try {
+    if (fstatSync(fd).size <= SYNC_IO_MAX_BYTES) return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  return readFile(file);
 }
 
 function missing(slot: StorageSlot, where: string): MissingInputError {
