@@ -200,8 +200,9 @@ function isPlan(value: unknown): value is Plan {
 }
 
 /**
- * The run's {@link RunResult}: from its completion, from its failure's details, or, for a
- * cancelled run, put together from its step activities. `null` while it runs or when it was
+ * The run's {@link RunResult}: from its completion, from its failure's details (a compact one
+ * completed with its succeeded step activities), or, for a cancelled run, put together from its
+ * step activities. `null` while it runs or when it was
  * terminated (the catalog then only knows it started).
  */
 async function runResultOf(
@@ -211,17 +212,39 @@ async function runResultOf(
   decode: <T>(p: { payloads?: unknown[] | null } | null | undefined, i?: number) => Promise<T>,
 ): Promise<RunResult | null> {
   const last = events[events.length - 1];
-  if (last?.workflowExecutionCompletedEventAttributes) return decode<RunResult>(last.workflowExecutionCompletedEventAttributes.result);
+  const byKey = new Map(stepResults.map((r) => [r.stepKey, r]));
+  const succeeded = (s: Plan['steps'][number], r: StepActivityResult): StepOutcome => ({
+    key: s.key,
+    status: 'succeeded',
+    assetKeys: s.assetKeys,
+    startedAt: r.startedAt,
+    endedAt: r.endedAt,
+    durationMs: r.endedAt - r.startedAt,
+    attempts: r.attempt,
+    error: null,
+    materializations: r.materializations,
+  });
+  // A compact result (a backfill's child, or one too large for Temporal) omits succeeded steps: their activities in history have them.
+  const complete = (result: RunResult): RunResult => {
+    if (result.summary === undefined) return result;
+    const listed = new Map(result.steps.map((o) => [o.key, o]));
+    const steps = plan.steps.flatMap((s) => {
+      const outcome = listed.get(s.key);
+      if (outcome) return [outcome];
+      const r = byKey.get(s.key);
+      return r ? [succeeded(s, r)] : [];
+    });
+    const { summary: _summary, ...rest } = result;
+    return { ...rest, steps };
+  };
+  if (last?.workflowExecutionCompletedEventAttributes) return complete(await decode<RunResult>(last.workflowExecutionCompletedEventAttributes.result));
   const failure = last?.workflowExecutionFailedEventAttributes?.failure;
-  if (failure?.applicationFailureInfo?.type === RUN_FAILED_ERROR_TYPE) return decode<RunResult>(failure.applicationFailureInfo.details);
+  if (failure?.applicationFailureInfo?.type === RUN_FAILED_ERROR_TYPE) return complete(await decode<RunResult>(failure.applicationFailureInfo.details));
   if (last?.workflowExecutionCanceledEventAttributes) {
-    const byKey = new Map(stepResults.map((r) => [r.stepKey, r]));
     const endedAt = eventTime(last);
     const steps: StepOutcome[] = plan.steps.map((s) => {
       const r = byKey.get(s.key);
-      return r
-        ? { key: s.key, status: 'succeeded', assetKeys: s.assetKeys, startedAt: r.startedAt, endedAt: r.endedAt, durationMs: r.endedAt - r.startedAt, attempts: r.attempt, error: null, materializations: r.materializations }
-        : { key: s.key, status: 'canceled', assetKeys: s.assetKeys, startedAt: null, endedAt: null, durationMs: null, attempts: 0, error: null, materializations: [] };
+      return r ? succeeded(s, r) : { key: s.key, status: 'canceled', assetKeys: s.assetKeys, startedAt: null, endedAt: null, durationMs: null, attempts: 0, error: null, materializations: [] };
     });
     return { runId: plan.runId, label: plan.label, status: 'canceled', partitionKey: plan.partitionKey, partitionRange: plan.partitionRange, startedAt: firstWorkflowTaskTime(events), endedAt, steps };
   }

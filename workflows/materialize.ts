@@ -32,6 +32,7 @@ import {
   STATUS_CHAR,
   statusOfChar,
   type PlanReference,
+  withoutSucceededSteps,
 } from '../sdk/protocol/plan-reference';
 import { activityTypeProblem } from '../sdk/protocol/temporal-limits';
 import { loadPlan } from './load-plan';
@@ -66,7 +67,8 @@ const NAMED_FAILURES = 10;
  * catalog), it fetches the plan first and continues-as-new before its history nears Temporal's
  * limits: it stops launching, waits for its running steps, records their outcomes in the catalog
  * and carries one status character per step into the next workflow run. A result too large for
- * Temporal, and the result of a backfill's child run, is returned compact (`RunResult.summary`).
+ * Temporal is returned compact (`RunResult.summary`), and a backfill's child run returns only the
+ * steps that did not succeed.
  * See ARCHITECTURE.md, "Large plans".
  */
 export async function materialize(input: Plan | PlanReference): Promise<RunResult> {
@@ -231,8 +233,8 @@ export async function materialize(input: Plan | PlanReference): Promise<RunResul
       notifier.finished(result);
       await notifier.drain();
     }
-    // A backfill's child returns a compact result too: its parent reads only the steps that did not succeed (the catalog has every step).
-    if (ref === null) return compactRunResult(result, plan.backfillId !== null ? { force: true } : {});
+    // A backfill's child returns only the steps that did not succeed: its parent reads nothing else (the catalog has every step).
+    if (ref === null) return plan.backfillId !== null ? withoutSucceededSteps(compactRunResult(result)) : compactRunResult(result);
     // A run by reference returns compact results; one that continued-as-new lists earlier failures from its continuation.
     const steps = continuation === null ? result.steps : listedOutcomes([...continuation.listed, ...result.steps].sort((a, b) => position.get(a.key)! - position.get(b.key)!));
     return compactRunResult({ ...result, steps }, { force: true, counts: { ...counts } });

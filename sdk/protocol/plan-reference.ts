@@ -273,6 +273,18 @@ export function compactRunResult(result: RunResult, options: { maxBytes?: number
   return { ...result, steps: listed, summary: { total, counts, omitted: total - counts.succeeded - listed.length } };
 }
 
+/**
+ * The result of a backfill's child run as it travels back to its parent: without the outcomes of
+ * steps that succeeded (the parent reads only the others, the catalog and the step activities in
+ * history have them), the others in full, with `summary` saying so. A result compact already
+ * (see {@link compactRunResult}) is returned as it is.
+ */
+export function withoutSucceededSteps(result: RunResult): RunResult {
+  if (result.summary !== undefined) return result;
+  const counts = countStatuses(result.steps.map((s) => s.status));
+  return { ...result, steps: result.steps.filter((s) => s.status !== 'succeeded'), summary: { total: result.steps.length, counts, omitted: 0 } };
+}
+
 /** The outcomes a compact result lists: those that did not succeed, the first {@link MAX_LISTED_OUTCOMES}, errors cut, without materializations. */
 export function listedOutcomes(steps: readonly StepOutcome[]): StepOutcome[] {
   return steps

@@ -8,6 +8,7 @@ import {
   PLAN_REFERENCE_MAX_BYTES,
   planPages,
   planSizeProblems,
+  withoutSucceededSteps,
 } from '../../sdk/protocol/plan-reference';
 import { ReadySteps } from '../../workflows/ready-steps';
 
@@ -80,6 +81,17 @@ describe('compact run results', () => {
     expect(compact.steps).toHaveLength(MAX_LISTED_OUTCOMES);
     expect(compact.steps[0]!.error!.length).toBeLessThanOrEqual(300);
     expect(Buffer.byteLength(JSON.stringify(compact))).toBeLessThan(256 * 1_024);
+  });
+
+  test("a backfill child's result keeps every step that did not succeed, whole, and counts the rest", () => {
+    const full = result([outcome(0, 'succeeded'), outcome(1, 'failed'), outcome(2, 'skipped'), outcome(3, 'succeeded')]);
+    const trimmed = withoutSucceededSteps(full);
+    expect(trimmed.steps).toEqual([full.steps[1], full.steps[2]]);
+    expect(trimmed.steps[0]!.error).toHaveLength(1_000);
+    expect(trimmed.summary).toEqual({ total: 4, counts: { succeeded: 2, failed: 1, skipped: 1, canceled: 0 }, omitted: 0 });
+    // Already compact (too large for Temporal): left as it is.
+    const compact = compactRunResult(result(Array.from({ length: 3_000 }, (_, i) => outcome(i, 'failed'))));
+    expect(withoutSucceededSteps(compact)).toBe(compact);
   });
 });
 
