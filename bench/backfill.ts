@@ -20,7 +20,7 @@
  * `{"bench":"backfill","partitions":1000,"assetPartitionsPerSec":…,"wallMs":…,"peakRssMb":…,"bigPartitions":20000,"bigWallMs":…,…}`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -33,7 +33,7 @@ import { StratumClient } from '../client/stratum-client';
 import { backfillWorkflowId, type BackfillProgress, type BackfillRequest } from '../sdk/protocol/backfill';
 import { openCatalog, type Catalog } from '../sdk/catalog';
 import { median } from './bench-env';
-import { treeCpuSeconds } from './process-cpu';
+import { childrenOf, treeCpuSeconds } from './process-cpu';
 
 const DAILY_ASSETS = ['bench/events', 'bench/cleaned', 'bench/summary'];
 const BIG_ASSET = 'bench/tick';
@@ -83,17 +83,6 @@ function pssOf(pid: number): number | null {
   }
 }
 
-/** Direct children of a process (`stratum worker` runs the worker itself in a heap-capped child). */
-function childPids(pid: number): number[] {
-  try {
-    return readdirSync(`/proc/${pid}/task`).flatMap((task) =>
-      readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number),
-    );
-  } catch {
-    return [];
-  }
-}
-
 /**
  * Samples the memory of `stratum worker`: the RSS of the process that runs the Temporal worker (the
  * launcher's heap-capped child; the launcher itself when it has none), and the PSS of the launcher and
@@ -114,7 +103,7 @@ class RssSampler {
   }
 
   sample(): void {
-    const children = childPids(this.launcherPid);
+    const children = childrenOf(this.launcherPid); // `stratum worker` runs the worker itself in a heap-capped child
     const s = procStatusOf(children[0] ?? this.launcherPid);
     if (!s) return;
     this.lastKb = s.rssKb;
@@ -392,9 +381,9 @@ export async function runBench(options: BackfillBenchOptions = {}): Promise<void
     // Each round backfills the same days with every variant, in a rotating order (interleaved, so a
     // machine that speeds up or slows down during the benchmark affects all variants alike).
     const assetPartitions = partitions * DAILY_ASSETS.length;
-    const rounds_: Record<DailyVariant, DailyRound[]> = { stratum: [], local: [], plain: [] };
-    let small: BackfillOutcome | undefined;
-    let smallHistory: HistoryFigures | undefined;
+    const byVariant: Record<DailyVariant, DailyRound[]> = { stratum: [], local: [], plain: [] };
+    /** The history figures of the last default-mode backfill, described after the rounds. */
+    let stratumHistory: { figures: HistoryFigures; workflowRuns: number } | undefined;
     const runVariant = async (variant: DailyVariant): Promise<DailyRound> => {
       const cpuBefore = { server: server!.pid === null ? 0 : treeCpuSeconds(server!.pid), worker: treeCpuSeconds(worker!.child.pid!), bench: process.cpuUsage() };
       const started = Date.now();
@@ -409,8 +398,7 @@ export async function runBench(options: BackfillBenchOptions = {}): Promise<void
           throw new Error(`The ${partitions}-partition backfill ended ${outcome.result.status}: ${outcome.result.failed} failed (${outcome.result.failedItems.slice(0, 10).join(', ')}).\nWorker output:\n${worker!.output.join('')}`);
         }
         if (variant === 'stratum') {
-          small = outcome;
-          smallHistory = await backfillHistory(client, outcome.backfillId, outcome.result.workflowRuns);
+          stratumHistory = { figures: await backfillHistory(client, outcome.backfillId, outcome.result.workflowRuns), workflowRuns: outcome.result.workflowRuns };
         }
       }
       const wallMs = Date.now() - started;
@@ -429,7 +417,7 @@ export async function runBench(options: BackfillBenchOptions = {}): Promise<void
       for (let v = 0; v < variants.length; v++) {
         const variant = variants[(v + r) % variants.length]!;
         const figures = await runVariant(variant);
-        rounds_[variant].push(figures);
+        byVariant[variant].push(figures);
         log(
           `daily round ${r + 1}/${rounds}, ${VARIANT_LABEL[variant]}: ${secs(figures.wallMs)}, ${figures.assetPartitionsPerSec} asset-partitions/s; ` +
             `CPU ms per asset partition: server ${figures.serverCpuMsPerAssetPartition ?? '?'}, worker ${figures.workerCpuMsPerAssetPartition}; load ${figures.load}`,
@@ -445,12 +433,12 @@ export async function runBench(options: BackfillBenchOptions = {}): Promise<void
             serverCpuMsPerAssetPartition: list[0]!.serverCpuMsPerAssetPartition === null ? null : median(list.map((d) => d.serverCpuMsPerAssetPartition!)),
             workerCpuMsPerAssetPartition: median(list.map((d) => d.workerCpuMsPerAssetPartition)),
           };
-    const daily = summarize(rounds_.stratum)!;
-    const local = summarize(rounds_.local);
-    const plain = summarize(rounds_.plain);
+    const daily = summarize(byVariant.stratum)!;
+    const local = summarize(byVariant.local);
+    const plain = summarize(byVariant.plain);
     const wallMs = daily.wallMs;
     const assetPartitionsPerSec = daily.assetPartitionsPerSec;
-    describeHistory('daily', smallHistory!, small!.result!.workflowRuns);
+    describeHistory('daily', stratumHistory!.figures, stratumHistory!.workflowRuns);
     const counts: Record<string, number> = {};
     for (const key of DAILY_ASSETS) counts[key] = (await catalog.partitionSummary(key)).materialized;
     const countsOk = DAILY_ASSETS.every((key) => counts[key] === partitions);
@@ -485,8 +473,8 @@ export async function runBench(options: BackfillBenchOptions = {}): Promise<void
     rss.stop();
     const peakRssMb = mb(rss.peakKb);
     const peakTreePssMb = mb(rss.peakTreePssKb);
-    const historyWarning = smallHistory!.warning || (bigHistory?.warning ?? false) || worker.historyLines.length > 0;
-    const maxHistoryEvents = Math.max(smallHistory!.maxEvents, bigHistory?.maxEvents ?? 0);
+    const historyWarning = stratumHistory!.figures.warning || (bigHistory?.warning ?? false) || worker.historyLines.length > 0;
+    const maxHistoryEvents = Math.max(stratumHistory!.figures.maxEvents, bigHistory?.maxEvents ?? 0);
     log('');
     log(`Summary (${maxConcurrent} child runs at once, dev server and one worker process on this machine):`);
     for (const [variant, figures] of [['stratum', daily], ['local', local], ['plain', plain]] as const) {
@@ -522,7 +510,7 @@ export async function runBench(options: BackfillBenchOptions = {}): Promise<void
         bigActualWallMs,
         maxHistoryEvents,
         historyWarning,
-        workflowRuns: small!.result!.workflowRuns,
+        workflowRuns: stratumHistory!.workflowRuns,
         bigWorkflowRuns: big?.result?.workflowRuns ?? null,
         bigStatus,
       }),

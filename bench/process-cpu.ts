@@ -19,8 +19,8 @@ function ticksOf(pid: number): number {
   }
 }
 
-/** Children of a process. */
-function childrenOf(pid: number): number[] {
+/** Direct children of a process (from each of its threads' /proc children list). */
+export function childrenOf(pid: number): number[] {
   try {
     return readdirSync(`/proc/${pid}/task`).flatMap((task) =>
       readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number),
