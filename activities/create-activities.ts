@@ -2,6 +2,7 @@ import type { Catalog } from '../sdk/catalog';
 import type { Definitions } from '../sdk/definitions/definitions';
 import { BACKFILL } from '../sdk/protocol/backfill';
 import { RUN_ACTIVITY, type StepActivityInput } from '../sdk/protocol/plan';
+import { readStepActivityInput } from '../sdk/protocol/step-activity-input';
 import { createBackfillActivities } from './backfill-activities';
 import { executeCheck } from './execute-check';
 import { executeStep } from './execute-step';
@@ -30,10 +31,10 @@ export interface ActivityDependencies {
 export function createActivities(deps: ActivityDependencies): Record<string, (...args: any[]) => Promise<unknown>> {
   const activities: Record<string, (...args: any[]) => Promise<unknown>> = {};
   for (const stepKey of deps.definitions.steps.keys()) {
-    activities[stepKey] = (input: StepActivityInput) => executeStep(deps, input);
+    activities[stepKey] = (input: StepActivityInput) => executeStep(deps, readStepActivityInput(input));
   }
   for (const checkKey of deps.definitions.assetChecks.keys()) {
-    activities[checkKey] = (input: StepActivityInput) => executeCheck(deps, input);
+    activities[checkKey] = (input: StepActivityInput) => executeCheck(deps, readStepActivityInput(input));
   }
   const run = createRunActivities(deps);
   activities[RUN_ACTIVITY.startRun] = run.startRun;

@@ -4,7 +4,7 @@ import type { Catalog } from '../sdk/catalog';
 import type { Definitions } from '../sdk/definitions/definitions';
 import { AssetCheckFailedError, InvalidCheckResultError, MissingInputError, NonRetryableError, UserCodeError } from '../sdk/errors';
 import { loadPartitionContext } from '../sdk/definitions/partition-context';
-import type { AssetCheckResultSummary, StepActivityInput, StepActivityResult, StepActivityStep } from '../sdk/protocol/plan';
+import type { AssetCheckResultSummary, StepActivityResult, StepToRun } from '../sdk/protocol/plan';
 import type { ResourcePool } from './resource-pool';
 import { BufferedStepLogger } from './step-logger';
 
@@ -26,14 +26,14 @@ export const ASSET_CHECK_FAILED_TYPE = 'AssetCheckFailedError';
  * retries, with the results in the failure's details; a check function that throws fails it like
  * any step (retried per its policy) after recording the attempt as `errored`.
  */
-export async function executeCheck(deps: CheckDependencies, input: StepActivityInput): Promise<StepActivityResult> {
+export async function executeCheck(deps: CheckDependencies, input: StepToRun): Promise<StepActivityResult> {
   const activity = Context.current();
   const startedAt = Date.now();
   const attempt = activity.info.attempt;
   const { step } = input;
   const check = deps.definitions.assetChecks.get(step.key)!;
   const logger = new BufferedStepLogger({ runId: input.runId, stepKey: step.key, attempt }, (level, message, fields) => activity.log[level](message, fields));
-  const heartbeat = setInterval(() => activity.heartbeat(), Math.max(200, Math.min(step.heartbeatTimeoutMs / 3, 5_000)));
+  const heartbeat = setInterval(() => activity.heartbeat(), Math.max(200, Math.min((activity.info.heartbeatTimeoutMs ?? 30_000) / 3, 5_000)));
   // The first heartbeat is due a third of the heartbeat timeout after the start: a short check sends none.
   heartbeat.unref();
   try {
@@ -76,7 +76,7 @@ export async function executeCheck(deps: CheckDependencies, input: StepActivityI
 }
 
 /** The partitions a check step covers: its key, each key of its range, or the unpartitioned asset. */
-async function checkedPartitions(deps: CheckDependencies, check: AssetCheckDefinition<any>, step: StepActivityStep): Promise<(string | null)[]> {
+async function checkedPartitions(deps: CheckDependencies, check: AssetCheckDefinition<any>, step: StepToRun['step']): Promise<(string | null)[]> {
   if (step.partitionKey !== null) return [step.partitionKey];
   const partitions = deps.definitions.asset(check.assetKey)?.partitions ?? null;
   if (step.partitionRange !== null && partitions) {

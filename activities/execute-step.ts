@@ -7,7 +7,7 @@ import type { OpContext } from '../sdk/definitions/op-context';
 import type { InputDataVersion } from '../sdk/versions/input-data-version';
 import { checkObservation } from '../sdk/definitions/observable-source-asset';
 import type { PartitionContext } from '../sdk/partitions';
-import type { MaterializationSummary, ObservationSummary, StepActivityInput, StepActivityResult } from '../sdk/protocol/plan';
+import type { MaterializationSummary, ObservationSummary, StepActivityResult, StepToRun } from '../sdk/protocol/plan';
 import { inputDataVersionsNow } from '../sdk/versions/upstream-versions';
 import type { StepSpec } from '../sdk/definitions/step-spec';
 import { zodProblems } from '../sdk/errors/zod-problems';
@@ -31,7 +31,7 @@ export interface StepDependencies {
  * stores outputs, and records one catalog row per materialized asset (idempotently, so retries
  * never leave a second row).
  */
-export async function executeStep(deps: StepDependencies, input: StepActivityInput): Promise<StepActivityResult> {
+export async function executeStep(deps: StepDependencies, input: StepToRun): Promise<StepActivityResult> {
   const activity = Context.current();
   const startedAt = Date.now();
   const attempt = activity.info.attempt;
@@ -43,7 +43,7 @@ export async function executeStep(deps: StepDependencies, input: StepActivityInp
   // The first heartbeat is due a third of the heartbeat timeout after the start (the server counts
   // from there): a short step sends none, sparing a server call per step. A local step
   // (executionMode 'local') cannot heartbeat at all (the SDK would only warn on each call).
-  const heartbeat = activity.info.isLocal ? undefined : setInterval(() => activity.heartbeat(), Math.max(200, Math.min(step.heartbeatTimeoutMs / 3, 5_000)));
+  const heartbeat = activity.info.isLocal ? undefined : setInterval(() => activity.heartbeat(), Math.max(200, Math.min((activity.info.heartbeatTimeoutMs ?? 30_000) / 3, 5_000)));
   heartbeat?.unref();
   try {
     const partitionContext = await loadPartitionContext(deps.catalog, deps.definitions, [
@@ -139,7 +139,7 @@ async function runUserFunction(spec: StepSpec, ctx: OpContext, inputs: Record<st
 async function storeOutputs(
   deps: StepDependencies,
   spec: StepSpec,
-  input: StepActivityInput,
+  input: StepToRun,
   ctx: OpContext,
   value: unknown,
   recorded: { metadata: Map<string, Record<string, unknown>>; dataVersions: Map<string, string>; inputVersions: InputVersionsByAsset },
@@ -264,7 +264,7 @@ async function readInputVersions(deps: StepDependencies, spec: StepSpec, partiti
 }
 
 /** Records what an observable source asset's observe function returned, for every partition of the step. */
-async function observeSource(deps: StepDependencies, spec: StepSpec, input: StepActivityInput, ctx: OpContext, value: unknown): Promise<ObservationSummary[]> {
+async function observeSource(deps: StepDependencies, spec: StepSpec, input: StepToRun, ctx: OpContext, value: unknown): Promise<ObservationSummary[]> {
   const assetKey = spec.assetKeys[0]!;
   const observation = checkObservation(assetKey, value);
   const keys: (string | null)[] = ctx.partitionKeys.length > 0 ? [...ctx.partitionKeys] : [null];

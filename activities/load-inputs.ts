@@ -3,7 +3,9 @@ import type { Definitions } from '../sdk/definitions/definitions';
 import type { SourceObservation } from '../sdk/definitions/observable-source-asset';
 import { OutputValidationError } from '../sdk/errors';
 import { defaultMappingFor, type PartitionContext, type PartitionsDefinition, type UpstreamPartitions } from '../sdk/partitions';
-import type { StepActivityInput, StepActivityStep } from '../sdk/protocol/plan';
+import type { StepToRun } from '../sdk/protocol/plan';
+
+type StepActivityStep = StepToRun['step'];
 import type { StepInputSource, StepSpec } from '../sdk/definitions/step-spec';
 import { zodProblems } from '../sdk/errors/zod-problems';
 
@@ -58,7 +60,7 @@ export function upstreamPartitionsOf(
 export async function loadStepInputs(
   definitions: Definitions,
   spec: StepSpec,
-  input: StepActivityInput,
+  input: StepToRun,
   ctx: PartitionContext,
   catalog: Catalog,
 ): Promise<Record<string, unknown>> {

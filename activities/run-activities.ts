@@ -4,7 +4,7 @@ import type { Definitions } from '../sdk/definitions/definitions';
 import { UnknownStepError } from '../sdk/errors';
 import { loadPartitionContext } from '../sdk/definitions/partition-context';
 import type { PartitionsDefinition } from '../sdk/partitions';
-import type { Plan, RunResult } from '../sdk/protocol/plan';
+import type { Plan, PlanStep, RunResult } from '../sdk/protocol/plan';
 import type { RecordRunStepsInput } from '../sdk/protocol/plan-reference';
 import { definitionsHash, describeCodeVersions } from '../sdk/planning/definitions-hash';
 
@@ -12,7 +12,7 @@ import { definitionsHash, describeCodeVersions } from '../sdk/planning/definitio
 export const DEFINITIONS_MISMATCH_TAG = 'stratum/definitions-mismatch';
 
 /** A warning when the plan was made from other code than this worker's (same steps, other code versions), else null. */
-function definitionsMismatch(definitions: Definitions, plan: Plan): string | null {
+function definitionsMismatch(definitions: Definitions, plan: RunStartPlan): string | null {
   if (plan.definitionsHash === undefined) return null;
   const keys = plan.steps.map((s) => s.key);
   const own = definitionsHash(definitions, keys);
@@ -24,14 +24,22 @@ function definitionsMismatch(definitions: Definitions, plan: Plan): string | nul
   );
 }
 
+/**
+ * What `startRun` is given of a plan: all of it but the steps, of which only their keys. The
+ * `materialize` workflow sends this (a 200-step plan is ~100 KB, its keys ~3 KB); the catalog
+ * rebuild passes the whole plan, which fits as well.
+ */
+export type RunStartPlan = Omit<Plan, 'steps'> & { steps: Pick<PlanStep, 'key'>[] };
+
 /** The run-bookkeeping activities the `materialize` workflow calls around its steps. */
 export interface RunActivities {
   /** Checks that this worker knows every step of the plan, and records the run as started. */
-  startRun(input: { plan: Plan; workflowId: string; startedAt: number }): Promise<void>;
+  startRun(input: { plan: RunStartPlan; workflowId: string; startedAt: number }): Promise<void>;
   /**
    * Records the run's outcome, its steps, and the asset partitions that failed. With
    * `stepsRecorded` (a run that continued-as-new, see `recordRunSteps`) the steps are the ones
    * already recorded (all of them, the last workflow run's included) and `result` only sets the status.
+   * The steps' materializations and check results are not read (the steps recorded them).
    */
   finishRun(result: RunResult, options?: { stepsRecorded?: boolean }): Promise<void>;
   /** Records the outcomes of some steps at their plan positions and the asset partitions of the failed and skipped ones. */

@@ -34,6 +34,7 @@ import {
   type PlanReference,
   withoutSucceededSteps,
 } from '../sdk/protocol/plan-reference';
+import { stepActivityInput } from '../sdk/protocol/step-activity-input';
 import { activityTypeProblem } from '../sdk/protocol/temporal-limits';
 import { loadPlan } from './load-plan';
 import { ReadySteps } from './ready-steps';
@@ -95,7 +96,8 @@ export async function materialize(input: Plan | PlanReference): Promise<RunResul
     running: [...running],
     finished: [...outcomes.values()],
   }));
-  if (continuation === null) await runActivities[RUN_ACTIVITY.startRun]({ plan, workflowId, startedAt });
+  // startRun reads the step keys only: the whole plan would cross to the activity and back for nothing.
+  if (continuation === null) await runActivities[RUN_ACTIVITY.startRun]({ plan: { ...plan, steps: plan.steps.map((s) => ({ key: s.key })) }, workflowId, startedAt });
 
   // Scheduling state, updated as steps settle (a full scan per settled step is quadratic in the plan).
   const dependents = new Map<string, string[]>();
@@ -156,7 +158,7 @@ export async function materialize(input: Plan | PlanReference): Promise<RunResul
       return;
     }
     const activity = stepActivity(step);
-    activity({ runId: plan.runId, workflowId, step, backfillId: plan.backfillId }).then(
+    activity(stepActivityInput(plan.runId, step)).then(
       (result) => {
         notifier?.materialized(step.key, result.materializations);
         settle({
@@ -217,14 +219,14 @@ export async function materialize(input: Plan | PlanReference): Promise<RunResul
 
   /** This workflow run's outcomes with their plan positions (without materializations: the catalog has them). */
   const settledHere = () =>
-    [...outcomes.values()].map((outcome) => ({ position: position.get(outcome.key)!, outcome: { ...outcome, materializations: [], checks: undefined } }));
+    [...outcomes.values()].map((outcome) => ({ position: position.get(outcome.key)!, outcome: bookkeepingOutcome(outcome) }));
   const recordSettled = () =>
     runActivities[RECORD_RUN_STEPS_ACTIVITY]({ runId: plan.runId, partitionKey: plan.partitionKey, partitionRange: plan.partitionRange, endedAt: Date.now(), steps: settledHere() });
 
   /** Ends the run: records it in the catalog, tells the sensors, and returns what travels back through Temporal. */
   const finish = async (status: RunResult['status']): Promise<RunResult> => {
     const result = resultOf(plan, status, startedAt, outcomes);
-    if (continuation === null) await runActivities[RUN_ACTIVITY.finishRun](result);
+    if (continuation === null) await runActivities[RUN_ACTIVITY.finishRun](withoutMaterializations(result));
     else {
       await recordSettled();
       await runActivities[RUN_ACTIVITY.finishRun](result, { stepsRecorded: true });
@@ -284,6 +286,16 @@ export async function materialize(input: Plan | PlanReference): Promise<RunResul
     );
   }
   return result;
+}
+
+/** A step's outcome as run bookkeeping reads it: without its materializations and check results, which the step recorded itself. */
+function bookkeepingOutcome({ checks: _checks, ...outcome }: StepOutcome): StepOutcome {
+  return { ...outcome, materializations: [] };
+}
+
+/** `result` as `finishRun` reads it (see {@link bookkeepingOutcome}). */
+function withoutMaterializations(result: RunResult): RunResult {
+  return { ...result, steps: result.steps.map(bookkeepingOutcome) };
 }
 
 function skipped(step: PlanStep, blockers: string[], byKey: Map<string, PlanStep>): StepOutcome {

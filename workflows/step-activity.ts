@@ -4,7 +4,7 @@
  * plan step). Both call the same function, registered once by the worker under the step's key.
  */
 import { ActivityCancellationType, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
-import type { PlanStep, StepActivityInput, StepActivityResult, StepActivityStep } from '../sdk/protocol/plan';
+import type { PlanStep, StepActivityInput, StepActivityResult } from '../sdk/protocol/plan';
 
 /** The function that runs one step: call it with the step's input; it resolves with the step's result. */
 export type StepActivity = (input: StepActivityInput) => Promise<StepActivityResult>;
@@ -24,17 +24,6 @@ const LOCAL_RETRY_THRESHOLD = '10s';
  * is reported (core reports it at the latest at 80 % of the workflow task timeout, about 8 s).
  */
 export function stepActivity(step: PlanStep): StepActivity {
-  const run = proxyOf(step);
-  return (input) => run({ ...input, step: activityStep(input.step) });
-}
-
-/** The step as its activity gets it: without what only the workflow reads (half the bytes of each scheduled step in history). */
-function activityStep(step: StepActivityStep): StepActivityStep {
-  const { retry: _retry, timeoutMs: _timeoutMs, dependsOn: _dependsOn, summary: _summary, execution: _execution, ...rest } = step;
-  return rest;
-}
-
-function proxyOf(step: PlanStep): StepActivity {
   const retry = {
     maximumAttempts: step.retry.maximumAttempts,
     initialInterval: step.retry.initialIntervalMs,

@@ -150,21 +150,32 @@ export interface ObservationSummary {
   observedAt: number;
 }
 
-/** Input of a step activity: the step and the run it belongs to. */
+/**
+ * Input of a step activity, as it travels in history: the run and what the step's function needs
+ * of its {@link PlanStep}, with absent meaning null (see `step-activity-input.ts`, which writes and
+ * reads it). Histories of older versions also carry `workflowId`, `backfillId` and the whole step.
+ */
 export interface StepActivityInput {
   runId: string;
-  workflowId: string;
   step: StepActivityStep;
-  backfillId: string | null;
+  /** Older versions only: the activity reads its workflow from its own info. */
+  workflowId?: string;
+  /** Older versions only: unused by the activity. */
+  backfillId?: string | null;
 }
 
-/**
- * What a step activity is given of its {@link PlanStep}: what the workflow alone uses (retry
- * policy, start-to-close timeout, dependencies, summary, execution mode) stays out of each
- * activity's input in history. Histories of older versions carry the whole step.
- */
-export type StepActivityStep = Omit<PlanStep, 'retry' | 'timeoutMs' | 'dependsOn' | 'summary' | 'execution'> &
-  Partial<Pick<PlanStep, 'retry' | 'timeoutMs' | 'dependsOn' | 'summary' | 'execution'>>;
+/** The step in a {@link StepActivityInput}: its key, plus the fields that are set (older versions: the whole step). */
+export type StepActivityStep = Pick<PlanStep, 'key'> &
+  Partial<Pick<PlanStep, 'config' | 'checkOf' | 'outputsFromRuns'>> & {
+    partitionKey?: string | null;
+    partitionRange?: PlanPartitionRange | null;
+  } & Partial<Omit<PlanStep, 'key' | 'config' | 'checkOf' | 'outputsFromRuns' | 'partitionKey' | 'partitionRange'>>;
+
+/** What a step activity works from: its {@link StepActivityInput} with the absent fields read as null. */
+export interface StepToRun {
+  runId: string;
+  step: Pick<PlanStep, 'key' | 'config' | 'partitionKey' | 'partitionRange' | 'checkOf' | 'outputsFromRuns'>;
+}
 
 /** What a step activity returns. */
 export interface StepActivityResult {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -42,6 +42,21 @@ describe('filesystem IO manager', () => {
     for (const [i, s] of slots.entries()) expect(await io.load(s)).toEqual({ slot: i });
     for (const file of filesUnder(baseDir)) expect(path.relative(baseDir, file).startsWith(path.join('assets', 'a'))).toBe(true);
     expect(filesUnder(baseDir)).toHaveLength(slots.length);
+  });
+
+  test('storing the value a file already holds leaves the file as it is; another value of the same size replaces it', async () => {
+    const baseDir = mkdtempSync(path.join(tmpdir(), 'stratum-io-'));
+    const io = filesystemIOManager({ baseDir });
+    const first = await io.store(slot('a', null), { n: 1 });
+    const file = fileURLToPath(first.location);
+    const inode = statSync(file).ino;
+    expect(await io.store(slot('a', null), { n: 1 })).toEqual(first);
+    expect(statSync(file).ino).toBe(inode);
+    const second = await io.store(slot('a', null), { n: 2 });
+    expect(second.dataVersion).not.toBe(first.dataVersion);
+    expect(statSync(file).ino).not.toBe(inode);
+    expect(await io.load(slot('a', null))).toEqual({ n: 2 });
+    expect(filesUnder(baseDir)).toEqual([file]);
   });
 
   test('a value the serializer refuses leaves no file behind', async () => {

@@ -21,7 +21,9 @@ export interface FilesystemIOManagerOptions {
  * Stores each value as a file under `baseDir` (`assets/sales/orders/2024-03-01.json`; partition
  * keys are percent-encoded so that distinct keys always get distinct files, see
  * `pathSegment`), written to a temporary file of its own (`<file>.<uuid>.tmp`) and
- * renamed, so a killed worker never leaves half a file. Each manager makes a folder once and
+ * renamed, so a killed worker never leaves half a file. A small value (up to 64 KiB) that the
+ * file already holds byte for byte is not written again: re-materializing an unchanged value
+ * leaves its file as it is. Each manager makes a folder once and
  * remembers it (a `mkdir` per store cost about 0.4 ms of the worker's main thread); a folder
  * removed underneath it is made again by the store that finds it missing (`ENOENT`), which then
  * retries its write once.
@@ -94,6 +96,7 @@ const SYNC_IO_MAX_BYTES = 64 * 1024;
 async function writeAtomically(file: string, bytes: Buffer): Promise<void> {
   const temporary = `${file}.${randomUUID()}.tmp`;
   if (bytes.length <= SYNC_IO_MAX_BYTES) {
+    if (holdsBytes(file, bytes)) return;
     try {
       writeFileSync(temporary, bytes);
       renameSync(temporary, file);
@@ -113,6 +116,28 @@ async function writeAtomically(file: string, bytes: Buffer): Promise<void> {
   } catch (error) {
     await rm(temporary, { force: true }).catch(() => undefined);
     throw error;
+  }
+}
+
+/**
+ * Whether `file` already holds exactly `bytes` (a small file only: see {@link SYNC_IO_MAX_BYTES}).
+ * A store of an unchanged value then writes nothing: replacing a file by rename costs ext4 a
+ * flush of the new file's blocks (`auto_da_alloc`), 0.1 ms alone and 0.6 ms on a busy worker,
+ * against a few microseconds to compare. A file of another size is not read.
+ */
+function holdsBytes(file: string, bytes: Buffer): boolean {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return false;
+  }
+  try {
+    return fstatSync(fd).size === bytes.length && readFileSync(fd).equals(bytes);
+  } catch {
+    return false;
+  } finally {
+    closeSync(fd);
   }
 }
 
