@@ -219,6 +219,9 @@ function encodeStep(step: PlanStep, base: Partial<PlanStep>): EncodedPlanStep {
  * {@link PLAN_REFERENCE_MAX_BYTES}. Empty when it can run.
  */
 export function planSizeProblems(plan: Plan): string[] {
+  // A plan whose whole JSON fits one page has no step or header over a page, and its stored pages
+  // (a header, and steps with their common fields once) stay far under PLAN_REFERENCE_MAX_BYTES.
+  if (utf8Length(JSON.stringify(plan)) <= PLAN_PAGE_MAX_BYTES) return [];
   const problems: string[] = [];
   const limit = `${formatBytes(TEMPORAL_LIMITS.payload.bytes)} (${TEMPORAL_LIMITS.payload.setting})`;
   for (const step of plan.steps) {

@@ -24,12 +24,20 @@ export const TEMPORAL_LIMITS = {
   payload: { bytes: 2 * 1_024 * 1_024, setting: 'limit.blobSize.error' },
 } as const satisfies Record<string, TemporalLimit>;
 
-/** UTF-8 byte length without Node's Buffer (workflow code uses it too). */
+/**
+ * UTF-8 byte length without Node's Buffer (workflow code uses it too), by UTF-16 code unit: a
+ * surrogate pair is 4 bytes, a lone surrogate 3 (as TextEncoder writes U+FFFD).
+ */
 export function utf8Length(text: string): number {
-  let bytes = 0;
-  for (const char of text) {
-    const code = char.codePointAt(0)!;
-    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) continue;
+    if (code < 0x800) bytes += 1;
+    else if (code >= 0xd800 && code <= 0xdbff && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 2; // with the low surrogate's own unit: 4 bytes for the pair
+      i += 1;
+    } else bytes += 2;
   }
   return bytes;
 }

@@ -10,6 +10,7 @@ import {
   planSizeProblems,
   withoutSucceededSteps,
 } from '../../sdk/protocol/plan-reference';
+import { utf8Length } from '../../sdk/protocol/temporal-limits';
 import { ReadySteps } from '../../workflows/ready-steps';
 
 function step(i: number, config: unknown = {}): PlanStep {
@@ -63,6 +64,12 @@ describe('what a plan by reference cannot take', () => {
 
   test('a 10,000-step plan is fine', () => {
     expect(planSizeProblems(plan(Array.from({ length: 10_000 }, (_, i) => step(i))))).toEqual([]);
+  });
+
+  test('sizes count UTF-8 bytes as TextEncoder writes them', () => {
+    for (const text of ['', 'abc', 'é', '€', '😀', 'a😀b', '\ud800', '\udc00x', 'x\ud83d', 'ü€😀']) {
+      expect(utf8Length(text)).toBe(new TextEncoder().encode(text).length);
+    }
   });
 });
 
