@@ -75,6 +75,8 @@ export interface OverheadFigures {
   fanoutPerStepMs: Record<Variant, number>;
   /** Stratum over plain Temporal: default mode over activities, local mode over local activities. */
   ratios: { chain: number; fanout: number; localChain: number; localFanout: number; localChainVsPlain: number };
+  /** The fan-out's Stratum (default mode) / plain ratio of each round, in round order: the spread behind `ratios.fanout`. */
+  fanoutRatioByRound: number[];
 }
 
 /** The chain a0 -> a1 -> … and the fan-out root -> leaf_1 … leaf_199, all no-ops. */
@@ -190,6 +192,7 @@ export async function measureOverhead(target: OverheadTarget, options: OverheadO
           localFanout: round(fanout.stratumLocal / fanout.plainLocal),
           localChainVsPlain: round(chainStep.stratumLocal / chainStep.plain),
         },
+        fanoutRatioByRound: samples.fanout.stratum.map((ms, r) => round(ms / samples.fanout.plain[r]!)),
       };
     } finally {
       stratumWorker.shutdown();
@@ -216,6 +219,7 @@ export function describeOverhead(f: OverheadFigures): string[] {
     row(`${FANOUT}-step fan-out, wall / steps`, f.fanoutPerStepMs),
     `  Variants: ${VARIANTS.map((v) => `${v} = ${VARIANT_LABEL[v]}`).join('; ')}.`,
     `  Stratum / plain: chain ${f.ratios.chain}, fan-out ${f.ratios.fanout}; local mode / plain local: chain ${f.ratios.localChain}, fan-out ${f.ratios.localFanout}; local-mode chain / plain activities chain ${f.ratios.localChainVsPlain}.`,
+    `  Fan-out Stratum / plain by round: ${f.fanoutRatioByRound.join(', ')}.`,
   ];
 }
 
