@@ -1,6 +1,7 @@
 import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import { StratumInvariantError } from '../../errors';
 import { NO_PARTITION, type AssetPartitionsTable, type AssetsTable, type CatalogDatabase, type MaterializationsTable } from './schema';
+import { runCompiled } from './compiled-shapes';
 import type { CatalogDialect } from './write-transaction';
 
 /*
@@ -76,12 +77,13 @@ export async function writeMaterializations(trx: Db, dialect: CatalogDialect, ro
   }
   const newIds = new Map<string, number>();
   for (const part of chunk([...winners.values()], STATEMENT_PARAMS / MATERIALIZATION_COLUMNS)) {
-    const inserted = await trx
-      .insertInto('stratum_materializations')
-      .values(part)
-      .onConflict((oc) => oc.columns(['run_id', 'asset_key', 'partition_key']).doNothing())
-      .returning(['id', 'run_id', 'asset_key', 'partition_key'])
-      .execute();
+    const inserted = await runCompiled(trx, `${dialect}:materializations-insert`, part, (r) =>
+      trx
+        .insertInto('stratum_materializations')
+        .values(r)
+        .onConflict((oc) => oc.columns(['run_id', 'asset_key', 'partition_key']).doNothing())
+        .returning(['id', 'run_id', 'asset_key', 'partition_key']),
+    );
     for (const r of inserted) {
       newIds.set(materializationKey(r), Number(r.id));
       counters.get(r.asset_key)!.materialization_count++;
@@ -91,23 +93,24 @@ export async function writeMaterializations(trx: Db, dialect: CatalogDialect, ro
   const before = await readMaterializations(trx, dialect, existing);
   const overwritten = existing.filter((row) => row.attempt >= before.get(materializationKey(row))!.attempt);
   for (const part of chunk(overwritten, STATEMENT_PARAMS / MATERIALIZATION_COLUMNS)) {
-    await trx
-      .insertInto('stratum_materializations')
-      .values(part)
-      .onConflict((oc) =>
-        oc.columns(['run_id', 'asset_key', 'partition_key']).doUpdateSet((eb) => ({
-          step_key: eb.ref('excluded.step_key'),
-          data_version: eb.ref('excluded.data_version'),
-          code_version: eb.ref('excluded.code_version'),
-          metadata: eb.ref('excluded.metadata'),
-          storage_location: eb.ref('excluded.storage_location'),
-          started_at: eb.ref('excluded.started_at'),
-          materialized_at: eb.ref('excluded.materialized_at'),
-          attempt: eb.ref('excluded.attempt'),
-          input_versions: eb.ref('excluded.input_versions'),
-        })),
-      )
-      .execute();
+    await runCompiled(trx, `${dialect}:materializations-overwrite`, part, (r) =>
+      trx
+        .insertInto('stratum_materializations')
+        .values(r)
+        .onConflict((oc) =>
+          oc.columns(['run_id', 'asset_key', 'partition_key']).doUpdateSet((eb) => ({
+            step_key: eb.ref('excluded.step_key'),
+            data_version: eb.ref('excluded.data_version'),
+            code_version: eb.ref('excluded.code_version'),
+            metadata: eb.ref('excluded.metadata'),
+            storage_location: eb.ref('excluded.storage_location'),
+            started_at: eb.ref('excluded.started_at'),
+            materialized_at: eb.ref('excluded.materialized_at'),
+            attempt: eb.ref('excluded.attempt'),
+            input_versions: eb.ref('excluded.input_versions'),
+          })),
+        ),
+    );
   }
 
   // 2. Partition status and latest version.
@@ -121,12 +124,13 @@ export async function writeMaterializations(trx: Db, dialect: CatalogDialect, ro
   const asNew = replay(rows, before, newIds, new Map(), null);
   const insertedPartitions = new Set<string>();
   for (const part of chunk([...asNew.values()], STATEMENT_PARAMS / PARTITION_COLUMNS)) {
-    const inserted = await trx
-      .insertInto('stratum_asset_partitions')
-      .values(part)
-      .onConflict((oc) => oc.columns(['asset_key', 'partition_key']).doNothing())
-      .returning(['asset_key', 'partition_key'])
-      .execute();
+    const inserted = await runCompiled(trx, `${dialect}:partitions-insert`, part, (r) =>
+      trx
+        .insertInto('stratum_asset_partitions')
+        .values(r)
+        .onConflict((oc) => oc.columns(['asset_key', 'partition_key']).doNothing())
+        .returning(['asset_key', 'partition_key']),
+    );
     for (const r of inserted) {
       insertedPartitions.add(partitionKeyOf(r));
       count(r.asset_key, r.partition_key, asNew.get(partitionKeyOf(r))!.status, +1);
@@ -147,45 +151,47 @@ export async function writeMaterializations(trx: Db, dialect: CatalogDialect, ro
       }
     }
     for (const part of chunk(changed, STATEMENT_PARAMS / PARTITION_COLUMNS)) {
-      await trx
-        .insertInto('stratum_asset_partitions')
-        .values(part)
-        .onConflict((oc) =>
-          oc.columns(['asset_key', 'partition_key']).doUpdateSet((eb) => ({
-            status: eb.ref('excluded.status'),
-            run_id: eb.ref('excluded.run_id'),
-            updated_at: eb.ref('excluded.updated_at'),
-            error: eb.ref('excluded.error'),
-            data_version: eb.ref('excluded.data_version'),
-            code_version: eb.ref('excluded.code_version'),
-            materialization_id: eb.ref('excluded.materialization_id'),
-            materialized_at: eb.ref('excluded.materialized_at'),
-          })),
-        )
-        .execute();
+      await runCompiled(trx, `${dialect}:partitions-upsert`, part, (r) =>
+        trx
+          .insertInto('stratum_asset_partitions')
+          .values(r)
+          .onConflict((oc) =>
+            oc.columns(['asset_key', 'partition_key']).doUpdateSet((eb) => ({
+              status: eb.ref('excluded.status'),
+              run_id: eb.ref('excluded.run_id'),
+              updated_at: eb.ref('excluded.updated_at'),
+              error: eb.ref('excluded.error'),
+              data_version: eb.ref('excluded.data_version'),
+              code_version: eb.ref('excluded.code_version'),
+              materialization_id: eb.ref('excluded.materialization_id'),
+              materialized_at: eb.ref('excluded.materialized_at'),
+            })),
+          ),
+      );
     }
   }
 
   // 3. Per-asset counters: one upsert per asset, in key order (a stable lock order).
   const assetRows = [...counters.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([asset_key, c]) => ({ asset_key, ...c }));
   for (const part of chunk(assetRows, STATEMENT_PARAMS / ASSET_COLUMNS)) {
-    await trx
-      .insertInto('stratum_assets')
-      .values(part)
-      .onConflict((oc) =>
-        oc.column('asset_key').doUpdateSet((eb) => ({
-          materialization_count: eb('stratum_assets.materialization_count', '+', eb.ref('excluded.materialization_count')),
-          last_materialized_at: eb
-            .case()
-            .when(eb.or([eb('stratum_assets.last_materialized_at', 'is', null), eb('stratum_assets.last_materialized_at', '<', eb.ref('excluded.last_materialized_at'))]))
-            .then(eb.ref('excluded.last_materialized_at'))
-            .else(eb.ref('stratum_assets.last_materialized_at'))
-            .end(),
-          partitions_materialized: eb('stratum_assets.partitions_materialized', '+', eb.ref('excluded.partitions_materialized')),
-          partitions_failed: eb('stratum_assets.partitions_failed', '+', eb.ref('excluded.partitions_failed')),
-        })),
-      )
-      .execute();
+    await runCompiled(trx, `${dialect}:assets-upsert`, part, (r) =>
+      trx
+        .insertInto('stratum_assets')
+        .values(r)
+        .onConflict((oc) =>
+          oc.column('asset_key').doUpdateSet((eb) => ({
+            materialization_count: eb('stratum_assets.materialization_count', '+', eb.ref('excluded.materialization_count')),
+            last_materialized_at: eb
+              .case()
+              .when(eb.or([eb('stratum_assets.last_materialized_at', 'is', null), eb('stratum_assets.last_materialized_at', '<', eb.ref('excluded.last_materialized_at'))]))
+              .then(eb.ref('excluded.last_materialized_at'))
+              .else(eb.ref('stratum_assets.last_materialized_at'))
+              .end(),
+            partitions_materialized: eb('stratum_assets.partitions_materialized', '+', eb.ref('excluded.partitions_materialized')),
+            partitions_failed: eb('stratum_assets.partitions_failed', '+', eb.ref('excluded.partitions_failed')),
+          })),
+        ),
+    );
   }
 }
 

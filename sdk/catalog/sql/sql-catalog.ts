@@ -386,7 +386,7 @@ export class SqlCatalog implements Catalog {
   // ---- Data versions (staleness) ----
 
   async latestVersions(assetKey: string, partitionKeys: readonly string[] | 'all' | null, opts: { withInputs?: boolean } = {}): Promise<Map<string | null, AssetVersionRecord>> {
-    return readLatestVersions(this.db, assetKey, partitionKeys, opts.withInputs ?? false);
+    return readLatestVersions(this.db, this.dialect, assetKey, partitionKeys, opts.withInputs ?? false);
   }
 
   async recordObservation(o: ObservationInput): Promise<ObservationRecord> {

@@ -1,7 +1,9 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { InputDataVersion } from '../../versions/input-data-version';
 import type { AssetVersionRecord, ObservationInput, ObservationRecord } from '../catalog';
+import { runCompiled } from './compiled-shapes';
 import { NO_PARTITION, type CatalogDatabase, type ObservationsTable } from './schema';
+import type { CatalogDialect } from './write-transaction';
 
 /*
  * The SQL of data versions (migration 3): the latest version of every asset partition, kept on
@@ -42,21 +44,27 @@ export async function recordLatestVersion(
 /** The latest materialized versions of an asset's partitions (see `Catalog.latestVersions`). */
 export async function readLatestVersions(
   db: Db,
+  dialect: CatalogDialect,
   assetKey: string,
   partitionKeys: readonly string[] | 'all' | null,
   withInputs: boolean,
 ): Promise<Map<string | null, AssetVersionRecord>> {
   const result = new Map<string | null, AssetVersionRecord>();
-  const select = () => {
-    const base = db
-      .selectFrom('stratum_asset_partitions as ap')
-      .select(['ap.partition_key', 'ap.data_version', 'ap.code_version', 'ap.materialization_id', 'ap.materialized_at'])
-      .where('ap.asset_key', '=', assetKey)
-      .where('ap.materialization_id', 'is not', null);
-    return withInputs
-      ? base.leftJoin('stratum_materializations as m', 'm.id', 'ap.materialization_id').select('m.input_versions')
-      : base.select((eb) => eb.val<string | null>(null).as('input_versions'));
-  };
+  // Every step reads its upstream versions: compiled once per shape (sql/compiled-shapes.ts).
+  const select = (keys: string[] | 'all') =>
+    runCompiled(db, `${dialect}:latest-versions:${withInputs}:${keys === 'all' ? 'all' : 'in'}`, [{ assetKey, ...(keys === 'all' ? {} : Object.fromEntries(keys.map((k, i) => [`k${i}`, k]))) }], ([values]) => {
+      const base = db
+        .selectFrom('stratum_asset_partitions as ap')
+        .select(['ap.partition_key', 'ap.data_version', 'ap.code_version', 'ap.materialization_id', 'ap.materialized_at'])
+        .where('ap.asset_key', '=', values!.assetKey)
+        .where('ap.materialization_id', 'is not', null);
+      const selected = withInputs
+        ? base.leftJoin('stratum_materializations as m', 'm.id', 'ap.materialization_id').select('m.input_versions')
+        : base.select((eb) => eb.val<string | null>(null).as('input_versions'));
+      if (keys === 'all') return selected.where('ap.partition_key', '<>', NO_PARTITION);
+      const { assetKey: _assetKey, ...keyValues } = values as Record<string, string>;
+      return selected.where('ap.partition_key', 'in', Object.values(keyValues));
+    });
   const add = (row: { partition_key: string; data_version: string | null; code_version: string | null; materialization_id: number | null; materialized_at: number | null; input_versions: string | null }) => {
     const key = row.partition_key === NO_PARTITION ? null : row.partition_key;
     result.set(key, {
@@ -68,7 +76,7 @@ export async function readLatestVersions(
       inputDataVersions: parseInputVersions(row.input_versions),
     });
   };
-  for (const rows of await readByKeys(partitionKeys, (keys) => (keys === 'all' ? select().where('ap.partition_key', '<>', NO_PARTITION) : select().where('ap.partition_key', 'in', keys)).execute())) {
+  for (const rows of await readByKeys(partitionKeys, select)) {
     rows.forEach(add);
   }
   return result;
