@@ -4,10 +4,11 @@ import type { SourceObservation } from '../sdk/definitions/observable-source-ass
 import { OutputValidationError } from '../sdk/errors';
 import { defaultMappingFor, type PartitionContext, type PartitionsDefinition, type UpstreamPartitions } from '../sdk/partitions';
 import type { StepToRun } from '../sdk/protocol/plan';
-
-type StepActivityStep = StepToRun['step'];
 import type { StepInputSource, StepSpec } from '../sdk/definitions/step-spec';
 import { zodProblems } from '../sdk/errors/zod-problems';
+
+/** The step as its activity reads it (see `readStepActivityInput`). */
+type StepActivityStep = StepToRun['step'];
 
 /** The partition keys a step covers: its key, every key of its range, or none. */
 export function stepPartitionKeys(spec: StepSpec, step: StepActivityStep, ctx: PartitionContext): string[] {
