@@ -165,11 +165,7 @@ export interface StepActivityInput {
 }
 
 /** The step in a {@link StepActivityInput}: its key, plus the fields that are set (older versions: the whole step). */
-export type StepActivityStep = Pick<PlanStep, 'key'> &
-  Partial<Pick<PlanStep, 'config' | 'checkOf' | 'outputsFromRuns'>> & {
-    partitionKey?: string | null;
-    partitionRange?: PlanPartitionRange | null;
-  } & Partial<Omit<PlanStep, 'key' | 'config' | 'checkOf' | 'outputsFromRuns' | 'partitionKey' | 'partitionRange'>>;
+export type StepActivityStep = Pick<PlanStep, 'key'> & Partial<Omit<PlanStep, 'key'>>;
 
 /** What a step activity works from: its {@link StepActivityInput} with the absent fields read as null. */
 export interface StepToRun {

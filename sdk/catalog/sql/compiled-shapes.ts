@@ -10,7 +10,6 @@ import { StratumInvariantError } from '../../errors';
  * new values. What the statement means is still written once, with Kysely's builder.
  */
 
-
 /** Where each parameter of a compiled shape comes from: a row's column, or a value the builder put there itself. */
 type Slot = { row: number; column: string } | { constant: unknown };
 
